@@ -1,0 +1,44 @@
+# make run  — set up and serve the demo on the embedded ZODB
+# make test — set up and run the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 6543
+PLUGINS := $(sort $(wildcard plugins/*/setup.cfg))
+EXAMPLE := docs/example_plugin
+
+.PHONY: run test setup sysdeps catalogs bench clean
+
+setup: $(VENV)/.installed catalogs
+
+$(VENV)/.installed: setup.cfg $(PLUGINS) $(EXAMPLE)/setup.cfg
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip 'setuptools<81' wheel
+	$(BIN)/pip install -q -e '.[test]' $(foreach p,$(PLUGINS),-e $(dir $(p))) -e $(EXAMPLE)
+	touch $@
+
+# Compiled from the .po sources at setup, so no binary catalog is committed.
+catalogs: $(VENV)/.installed
+	@for po in $$(find lk_platform plugins -name '*.po' -path '*LC_MESSAGES*'); do \
+	  mo=$${po%.po}.mo; \
+	  if [ ! -f $$mo ] || [ $$po -nt $$mo ]; then $(BIN)/pybabel -q compile -i $$po -o $$mo || exit 1; fi; \
+	done
+
+run: setup
+	mkdir -p var
+	$(BIN)/lk -c etc/development.ini serve --host $(HOST) --port $(PORT)
+
+# System packages the suite drives for real: Chromium (browser tests),
+# PostgreSQL (RelStorage tests), WeasyPrint's Pango. Installed when missing.
+sysdeps:
+	@sh tests/sysdeps.sh
+
+test: setup sysdeps
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var/test-*

@@ -1,0 +1,98 @@
+"""The base class of stored content and the registry of content types."""
+from __future__ import annotations
+
+import colander
+from persistent import Persistent
+
+from .plugins import PluginClash
+
+
+class Content(Persistent):
+    """A stored object described by a ContentType's schema.
+
+    Schema field values are plain attributes; the organisation's custom
+    fields (``x_<name>``) live in ``custom``, a dict that is replaced, never
+    mutated in place, so ZODB sees every change.
+    """
+    type_name: str | None = None
+    searchable_fields: tuple[str, ...] = ()
+    __name__ = None
+    __parent__ = None
+    custom: dict = {}
+
+    def __init__(self, **values):
+        self.set_values(values)
+
+    def set_values(self, values: dict) -> dict:
+        """Set the given values; return ``{field: (old, new)}`` of what changed."""
+        changes = {}
+        custom = dict(self.custom)
+        for key, value in values.items():
+            if value is colander.null:
+                value = None
+            if key.startswith("x_"):
+                old = custom.get(key)
+                if old != value:
+                    custom[key] = value
+                    changes[key] = (old, value)
+            else:
+                old = getattr(self, key, None)
+                if old != value or key not in self.__dict__:
+                    setattr(self, key, value)
+                    if old != value:
+                        changes[key] = (old, value)
+        if custom != self.custom:
+            self.custom = custom
+        return changes
+
+    def get_values(self, names) -> dict:
+        out = {}
+        for name in names:
+            if name.startswith("x_"):
+                out[name] = self.custom.get(name)
+            else:
+                out[name] = getattr(self, name, None)
+        return out
+
+    @property
+    def searchable_text(self) -> str:
+        parts = [str(getattr(self, f, "") or "") for f in self.searchable_fields]
+        parts += [str(v) for v in self.custom.values() if isinstance(v, str)]
+        return " ".join(p for p in parts if p)
+
+    @property
+    def display_title(self) -> str:
+        for attr in ("title", "name", "number"):
+            value = getattr(self, attr, None)
+            if value:
+                return str(value)
+        return str(self.__name__)
+
+
+class ContentTypes:
+    """Every content type declared at start-up, by name and by container."""
+
+    def __init__(self):
+        self.by_name = {}
+        self.by_container = {}
+
+    def add(self, ct, plugin):
+        for table, key in ((self.by_name, ct.name), (self.by_container, ct.container)):
+            if key in table and table[key].plugin != plugin:
+                raise PluginClash(
+                    "content type %r (container %r) is declared by both %r and %r"
+                    % (ct.name, ct.container, table[key].plugin, plugin))
+        self.by_name[ct.name] = ct
+        self.by_container[ct.container] = ct
+
+    def __getitem__(self, name):
+        return self.by_name[name]
+
+    def get(self, name):
+        return self.by_name.get(name)
+
+    def __iter__(self):
+        return iter(sorted(self.by_name.values(), key=lambda c: (c.order, c.name)))
+
+    def for_plugin(self, plugin):
+        return [ct for ct in self if ct.plugin == plugin]

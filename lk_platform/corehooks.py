@@ -1,0 +1,63 @@
+"""The core's own hook implementations, registered as the always-on plugin
+``core``: personal accounts, users, organisations, custom fields and the
+core staff roles."""
+from __future__ import annotations
+
+from . import hookimpl
+from .accounts import Account, AccountSchema, account_key
+from .customfields import CustomField, CustomFieldSchema
+from .declarations import ContentType, MenuItem, PluginInfo
+from .i18n import _
+from .security import CORE_ROLES
+
+
+@hookimpl
+def lk_plugin_info():
+    return PluginInfo(title=_("Ядро: лицевые счета и пользователи"), always_enabled=True)
+
+
+@hookimpl
+def lk_content_types():
+    return [
+        ContentType(
+            name="account", title=_("Лицевой счёт"), title_plural=_("Лицевые счета"),
+            factory=Account, schema=AccountSchema, container="accounts",
+            columns=("number", "holder", "street", "house", "apartment", "area"),
+            searchable=("number", "holder", "address"), key=account_key, order=10,
+            permissions={"view": "accounts.view", "add": "accounts.manage",
+                         "edit": "accounts.manage", "delete": "accounts.manage"}),
+        ContentType(
+            name="custom_field", title=_("Дополнительное поле"), title_plural=_("Дополнительные поля"),
+            factory=CustomField, schema=CustomFieldSchema, container="custom_fields",
+            columns=("content_type", "name", "title", "kind", "required"), searchable=("title", "name"),
+            order=900,
+            permissions={"view": "customfields.manage", "add": "customfields.manage",
+                         "edit": "customfields.manage", "delete": "customfields.manage"}),
+    ]
+
+
+@hookimpl
+def lk_roles():
+    return list(CORE_ROLES)
+
+
+@hookimpl
+def lk_plugin_enabled(organisation, registry):
+    organisation.container("accounts", "account")
+    organisation.container("custom_fields", "custom_field")
+
+
+@hookimpl
+def lk_admin_menu(request, organisation):
+    return [
+        MenuItem(_("Лицевые счета"), "accounts/@@admin", 10, permission="accounts.view"),
+        MenuItem(_("Пользователи"), "@@users", 20, permission="users.manage"),
+        MenuItem(_("Журнал действий"), "@@audit", 90, permission="audit.view"),
+        MenuItem(_("Дополнительные поля"), "custom_fields/@@admin", 95, permission="customfields.manage"),
+        MenuItem(_("Настройки организации"), "@@settings", 99, permission="org.settings"),
+    ]
+
+
+@hookimpl
+def lk_cabinet_menu(request, organisation):
+    return [MenuItem(_("Главная"), request.application_url + "/cabinet", 0)]

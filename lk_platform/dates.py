@@ -1,0 +1,31 @@
+"""Dates are timezone-aware and shown in the organisation's zone."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+DEFAULT_TZ = ZoneInfo("Europe/Moscow")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def org_tz(organisation):
+    return organisation.tz if organisation is not None else DEFAULT_TZ
+
+
+def format_date(value, organisation=None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(org_tz(organisation)).date()
+    return value.strftime("%d.%m.%Y")
+
+
+def format_datetime(value, organisation=None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime")
+    return value.astimezone(org_tz(organisation)).strftime("%d.%m.%Y %H:%M")

@@ -1,0 +1,46 @@
+"""Events the core fires; plugins react through the ``lk_handle_event`` hook.
+
+``notify`` calls only the plugins enabled for the organisation, inside the
+request's transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ObjectAdded:
+    object: Any
+    content_type: str
+
+
+@dataclass(frozen=True)
+class ObjectModified:
+    object: Any
+    content_type: str
+    changes: dict
+
+
+@dataclass(frozen=True)
+class ObjectRemoved:
+    object: Any
+    content_type: str
+
+
+@dataclass(frozen=True)
+class UserLoggedIn:
+    user: Any
+
+
+@dataclass(frozen=True)
+class AccountLinked:
+    user: Any
+    account: Any
+
+
+def notify(request, organisation, event):
+    from .plugins import Plugins
+    plugins: Plugins = request.registry.lk_plugins
+    hooks = plugins.scoped(organisation.enabled_plugins if organisation is not None else ())
+    hooks.lk_handle_event(request=request, organisation=organisation, event=event)

@@ -1,0 +1,66 @@
+"""Server-side login sessions.
+
+The signed session cookie only carries a random token; the token's digest
+maps to a LoginSession in ZODB. Logging out (or blocking the user, or
+resetting the password) deletes the entry, so a copied cookie stops working
+at once. Entries are written at login and logout only.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+
+SESSION_KEY = "lk.login"
+#: an absolute lifetime; idle expiry is the cookie's max_age
+LIFETIME = 14 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class LoginSession:
+    login: str
+    created: float
+    address: str = ""
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(request, platform, login: str) -> str:
+    """Log ``login`` in: a fresh session (new id, new CSRF token) and a new
+    server-side entry."""
+    request.session.invalidate()
+    token = secrets.token_urlsafe(32)
+    platform.login_sessions[_digest(token)] = LoginSession(login, time.time(), request.client_addr or "")
+    request.session[SESSION_KEY] = token
+    request.session.new_csrf_token()
+    return token
+
+
+def end(request, platform):
+    token = request.session.get(SESSION_KEY)
+    if token:
+        platform.login_sessions.pop(_digest(token), None)
+    request.session.invalidate()
+
+
+def lookup(request, platform):
+    """The LoginSession of the request, or None."""
+    token = request.session.get(SESSION_KEY)
+    if not token or not isinstance(token, str):
+        return None
+    entry = platform.login_sessions.get(_digest(token))
+    if entry is None or time.time() - entry.created > LIFETIME:
+        return None
+    return entry
+
+
+def end_all_for(platform, login: str):
+    """Log a user out everywhere (blocked, password changed). A scan, but a
+    rare staff action over a table that expired entries are pruned from."""
+    now = time.time()
+    for digest, entry in list(platform.login_sessions.items()):
+        if entry.login == login or now - entry.created > LIFETIME:
+            del platform.login_sessions[digest]

@@ -1,0 +1,131 @@
+"""pytest fixtures for the core's and plugins' tests (third-party plugins
+use them too: ``pytest -p lk_platform.testing``).
+
+Every test gets a real ZODB FileStorage (with blobs) in a temporary folder
+and the whole WSGI stack through WebTest.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+import transaction
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def make_settings(tmp_path, **overrides):
+    var = tmp_path / "var"
+    var.mkdir(exist_ok=True)
+    settings = {
+        "here": os.path.join(REPO, "etc"),
+        "zodbconn.uri": "file://%s?blobstorage_dir=%s" % (var / "Data.fs", var / "blobs"),
+        "lk.themes_dir": os.path.join(REPO, "themes"),
+        "lk.secret": "test-secret-0123456789abcdef0123456789abcdef",
+        "pyramid.default_locale_name": "ru",
+        "mail.mode": "files",
+        "mail.directory": str(var / "mail"),
+        "mail.sender": "lk@test.example",
+        "retry.attempts": "3",
+    }
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture
+def lk_settings(tmp_path):
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def lk_app(lk_settings):
+    from lk_platform.app import make_app
+    app = make_app(dict(lk_settings))
+    yield app
+    for db in app.registry._zodb_databases.values():
+        db.close()
+
+
+class DB:
+    """Direct access to the app's database for arranging and asserting."""
+
+    def __init__(self, app):
+        self.app = app
+        self.registry = app.registry
+        self.db = app.registry._zodb_databases[""]
+
+    def __enter__(self):
+        from lk_platform.platform import ROOT_KEY
+        self.tm = transaction.TransactionManager()
+        self.conn = self.db.open(self.tm)
+        self.tm.begin()
+        return self.conn.root()[ROOT_KEY]
+
+    def __exit__(self, kind, exc, tb):
+        if kind is None:
+            self.tm.commit()
+        else:
+            self.tm.abort()
+        self.conn.close()
+
+
+@pytest.fixture
+def lk_db(lk_app):
+    """``with lk_db as platform:`` — changes are committed at the end."""
+    return DB(lk_app)
+
+
+@pytest.fixture
+def lk_demo(lk_app):
+    from lk_platform.demo import load_demo
+    with DB(lk_app) as platform:
+        load_demo(platform, lk_app.registry)
+    return lk_app
+
+
+class Browser:
+    """A WebTest client that knows how to log in and post with CSRF."""
+
+    def __init__(self, app, host="localhost"):
+        from webtest import TestApp
+        self.app = TestApp(app, extra_environ={"HTTP_HOST": host, "REMOTE_ADDR": "10.0.0.1"})
+
+    def __getattr__(self, name):
+        return getattr(self.app, name)
+
+    def csrf(self):
+        """The session's CSRF token (fetched from a page that renders it)."""
+        page = self.app.get("/login")
+        match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        return match.group(1)
+
+    def login(self, login, password=None, base=""):
+        from lk_platform.demo import DEMO_PASSWORD
+        page = self.app.get(base + "/login")
+        form = page.forms[0] if len(page.forms) == 1 else [f for f in page.forms.values() if "password" in f.fields][0]
+        form["login"] = login
+        form["password"] = password or DEMO_PASSWORD
+        return form.submit(expect_errors=True)
+
+    def post_csrf(self, url, params=None, **kw):
+        data = dict(params or {})
+        data.setdefault("csrf_token", self.csrf())
+        return self.app.post(url, data, **kw)
+
+
+@pytest.fixture
+def browser(lk_app):
+    return Browser(lk_app)
+
+
+@pytest.fixture
+def demo_browser(lk_demo):
+    return Browser(lk_demo)
+
+
+def mail_files(settings):
+    folder = settings["mail.directory"]
+    if not os.path.isdir(folder):
+        return []
+    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".eml"))

@@ -1,0 +1,219 @@
+"""Brandable themes: Chameleon templates looked up through a theme chain.
+
+A theme is a folder ``themes/<name>/`` with ``templates/`` (page templates,
+overriding the default theme's by relative path; plugin templates are
+overridden at ``templates/<package>/<file>``), ``deform/`` (overrides of
+deform's widget templates) and ``static/``. Every template gets ``api``.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from functools import cached_property
+
+from chameleon import PageTemplateFile
+from pyramid.i18n import get_localizer
+from pyramid.path import AssetResolver
+from pyramid.threadlocal import get_current_request
+
+DEFAULT = "default"
+
+
+class ThemeNotFound(LookupError):
+    pass
+
+
+class Themes:
+    """Finds and caches templates per theme."""
+
+    def __init__(self, root: str, auto_reload: bool = False):
+        self.root = os.path.abspath(root)
+        self.auto_reload = auto_reload
+        self._cache = {}
+        self._lock = threading.Lock()
+        self._resolver = AssetResolver()
+
+    def names(self):
+        return sorted(d for d in os.listdir(self.root)
+                      if os.path.isdir(os.path.join(self.root, d, "templates")))
+
+    def chain(self, theme: str):
+        if theme and theme != DEFAULT and theme in self.names():
+            return [theme, DEFAULT]
+        return [DEFAULT]
+
+    def find(self, theme: str, spec: str) -> str:
+        """Path of template ``spec`` for ``theme``: an asset spec
+        (``pkg:templates/x.pt``) or a theme-relative name (``layout.pt``)."""
+        if ":" in spec:
+            pkg, _, rel = spec.partition(":")
+            rel_override = os.path.join(pkg, rel.split("templates/", 1)[-1])
+        else:
+            pkg, rel_override = None, spec
+        for name in self.chain(theme):
+            candidate = os.path.join(self.root, name, "templates", rel_override)
+            if os.path.isfile(candidate):
+                return candidate
+        if pkg:
+            path = self._resolver.resolve(spec).abspath()
+            if os.path.isfile(path):
+                return path
+        raise ThemeNotFound(spec)
+
+    def template(self, theme: str, spec: str) -> PageTemplateFile:
+        key = (theme, spec)
+        template = self._cache.get(key)
+        if template is None:
+            path = self.find(theme, spec)
+            with self._lock:
+                template = self._cache.get(key)
+                if template is None:
+                    template = PageTemplateFile(path, auto_reload=self.auto_reload,
+                                                translate=translate, encoding="utf-8")
+                    self._cache[key] = template
+        return template
+
+    def deform_dirs(self, theme: str):
+        dirs = [os.path.join(self.root, n, "deform") for n in self.chain(theme)]
+        return [d for d in dirs if os.path.isdir(d)]
+
+
+def translate(msgid, domain=None, mapping=None, context=None, target_language=None, default=None):
+    """Chameleon's i18n hook: translate through the current request's localizer."""
+    request = get_current_request()
+    if request is None or not hasattr(msgid, "interpolate") and not isinstance(msgid, str):
+        return str(msgid)
+    from translationstring import TranslationString
+    if not isinstance(msgid, TranslationString):
+        msgid = TranslationString(msgid, domain=domain or "lk_platform", default=default, mapping=mapping)
+    elif mapping:
+        msgid = TranslationString(msgid, domain=msgid.domain, default=msgid.default,
+                                  mapping=dict(msgid.mapping or {}, **mapping))
+    return get_localizer(request).translate(msgid)
+
+
+def theme_of(request) -> str:
+    org = getattr(request, "organisation", None)
+    return getattr(org, "theme", None) or DEFAULT
+
+
+class ThemeRendererFactory:
+    """Pyramid renderer for ``.pt``: ``renderer="lk_meters:templates/x.pt"``
+    or ``renderer="cabinet.pt"`` (theme-relative)."""
+
+    def __init__(self, info):
+        self.spec = info.name
+        if ":" not in self.spec and info.package is not None and not _theme_relative(self.spec):
+            self.spec = "%s:%s" % (info.package.__name__, self.spec)
+
+    def __call__(self, value, system):
+        request = system["request"]
+        ns = dict(system)
+        if isinstance(value, dict):
+            ns.update(value)
+        return render(request, self.spec, ns)
+
+
+def _theme_relative(spec):
+    return not spec.startswith("templates/")
+
+
+def render(request, spec: str, namespace: dict | None = None) -> str:
+    """Render template ``spec`` in the request's theme, with ``api``."""
+    themes: Themes = request.registry.lk_themes
+    ns = dict(namespace or {})
+    ns.setdefault("request", request)
+    ns.setdefault("context", getattr(request, "context", None))
+    ns.setdefault("api", request.api)
+    return themes.template(theme_of(request), spec)(**ns)
+
+
+class TemplateAPI:
+    """What every template needs: the theme's layout macro, the organisation
+    and its brand, the menus, the user, CSRF token, translation, URLs."""
+
+    def __init__(self, request):
+        self.request = request
+        self.organisation = getattr(request, "organisation", None)
+        self.user = request.user
+
+    @cached_property
+    def layout(self):
+        return self.request.registry.lk_themes.template(theme_of(self.request), "layout.pt")
+
+    def macro(self, spec, name):
+        return self.request.registry.lk_themes.template(theme_of(self.request), spec).macros[name]
+
+    @property
+    def theme(self):
+        return theme_of(self.request)
+
+    def static(self, path):
+        return self.request.static_url("%s/%s/static/%s" % (
+            self.request.registry.lk_themes.root, self.theme_for_static(path), path))
+
+    def theme_for_static(self, path):
+        themes = self.request.registry.lk_themes
+        for name in themes.chain(self.theme):
+            if os.path.isfile(os.path.join(themes.root, name, "static", path)):
+                return name
+        return DEFAULT
+
+    @cached_property
+    def brand(self):
+        org = self.organisation
+        if org is None:
+            return {"name": self.request.registry.settings.get("lk.site_name", "Личный кабинет"),
+                    "primary": "#1f5fa8", "accent": "#f2a900", "footer": "", "logo": None}
+        return {"name": org.display_name, "primary": org.primary_color or "#1f5fa8",
+                "accent": org.accent_color or "#f2a900", "footer": org.footer or "",
+                "logo": self.request.resource_url(org, "@@logo") if org.logo is not None else None}
+
+    @cached_property
+    def csrf_token(self):
+        return self.request.session.get_csrf_token()
+
+    @property
+    def locale(self):
+        return self.request.locale_name
+
+    def _(self, msgid, mapping=None):
+        from .i18n import _
+        return get_localizer(self.request).translate(_(msgid, mapping=mapping))
+
+    def url(self, resource, *elements, **kw):
+        return self.request.resource_url(resource, *elements, **kw)
+
+    @cached_property
+    def org_url(self):
+        return self.request.resource_url(self.organisation) if self.organisation is not None else "/"
+
+    @cached_property
+    def cabinet_menu(self):
+        from .menus import cabinet_menu
+        return cabinet_menu(self.request)
+
+    @cached_property
+    def admin_menu(self):
+        from .menus import admin_menu
+        return admin_menu(self.request)
+
+    @cached_property
+    def is_staff(self):
+        from .security import is_staff
+        return is_staff(self.request, self.organisation)
+
+    def flash_messages(self):
+        return self.request.session.pop_flash()
+
+    def format_money(self, value):
+        from .money import format_money
+        return format_money(value, self.locale)
+
+    def format_date(self, value):
+        from .dates import format_date
+        return format_date(value, self.organisation)
+
+    def format_datetime(self, value):
+        from .dates import format_datetime
+        return format_datetime(value, self.organisation)

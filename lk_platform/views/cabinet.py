@@ -1,0 +1,82 @@
+"""The resident cabinet: the dashboard over every account the user holds at
+any organisation, grouped by organisation, with the plugins' widgets."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from decimal import Decimal
+
+from pyramid.httpexceptions import HTTPFound
+from pyramid.security import NO_PERMISSION_REQUIRED
+from pyramid.view import view_config
+
+from ..accounts import Account
+from ..organisations import Organisation
+from ..platform import Platform, get_platform
+
+
+def user_accounts(request, user=None):
+    """``OrderedDict(organisation -> [Account])`` of what the user holds."""
+    user = user or request.user
+    platform = get_platform(request)
+    grouped = OrderedDict()
+    for slug, number in (user.accounts if user is not None else ()):
+        org = platform.organisations.get(slug)
+        folder = org.get("accounts") if org is not None else None
+        account = folder.get(number) if folder is not None else None
+        if account is None or user.login not in account.holders and not any(
+                d == user.login for d, _r in account.delegates):
+            continue
+        grouped.setdefault(org, []).append(account)
+    return grouped
+
+
+def dashboard_groups(request):
+    groups = []
+    totals = {}
+    plugins = request.registry.lk_plugins
+    for org, accounts in user_accounts(request).items():
+        hooks = plugins.scoped(org.enabled_plugins)
+        summaries = []
+        for account in accounts:
+            summary = {}
+            for part in hooks.lk_account_summary(request=request, organisation=org, account=account):
+                summary.update(part or {})
+            for key, value in summary.items():
+                if isinstance(value, Decimal):
+                    totals[key] = totals.get(key, Decimal("0")) + value
+            summaries.append((account, summary))
+        widgets = []
+        for batch in hooks.lk_dashboard_widgets(request=request, organisation=org, accounts=accounts):
+            widgets.extend(batch or ())
+        widgets.sort(key=lambda w: w.order)
+        groups.append({"organisation": org, "accounts": summaries, "widgets": widgets})
+    return groups, totals
+
+
+@view_config(context=Platform, name="cabinet", renderer="cabinet.pt", permission="cabinet.view")
+@view_config(context=Organisation, name="cabinet", renderer="cabinet.pt", permission="cabinet.view")
+def dashboard(context, request):
+    groups, totals = dashboard_groups(request)
+    return {"groups": groups, "totals": totals, "page_title": "Личный кабинет"}
+
+
+@view_config(context=Account, renderer="account.pt", permission="account.view")
+def account_page(context, request):
+    return {"account": context, "page_title": context.address}
+
+
+@view_config(context=Platform, renderer="home.pt", permission=NO_PERMISSION_REQUIRED)
+def home(context, request):
+    if request.user is not None:
+        return HTTPFound(request.application_url + "/cabinet")
+    return HTTPFound(request.application_url + "/login")
+
+
+@view_config(context=Organisation, renderer="public.pt", permission=NO_PERMISSION_REQUIRED)
+def organisation_home(context, request):
+    """The organisation's public page, readable without logging in."""
+    sections = []
+    for batch in request.hooks.lk_public_sections(request=request, organisation=context):
+        sections.extend(batch or ())
+    sections.sort(key=lambda w: w.order)
+    return {"organisation": context, "sections": sections, "page_title": context.display_name}

@@ -1,0 +1,221 @@
+"""E-mail at publication: once per announcement, to the residents it targets.
+
+An announcement with "notify by e-mail" is sent either when it is saved
+with a publish time already reached, or later by
+:func:`send_due_notifications` (cron: ``lk-announcements-send -c INI``, or
+the staff button). ``notified_at`` is set in the same transaction as the
+messages are queued in the transaction-aware outbox, so a message leaves
+exactly when the mark is committed: a re-run finds nothing to send, and a
+failed commit sends nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import html as htmllib
+import sys
+
+from lk_platform.audit import audit
+from lk_platform.folders import FAMILY
+from lk_platform.outbox import send_mail
+
+from .announcements import CONTAINER, building_token, service_token, street_key, street_token, to_utc
+from .sanitise import visible_text
+
+PLUGIN = "announcements"
+OPTOUT_ATTR = "email_optout"
+
+
+# --- who gets it ----------------------------------------------------------------
+
+def target_accounts(organisation, announcement):
+    """The organisation's open accounts the announcement is addressed to,
+    found through the accounts' indexes (all accounts only for "all")."""
+    folder = organisation.get("accounts")
+    if folder is None:
+        return
+    if announcement.target == "all":
+        for account in folder.values():
+            if not account.closed:
+                yield account
+        return
+    wanted = set(announcement.audience)
+    catalog = folder.catalog
+    if announcement.target == "service":
+        if "k_services" not in catalog:
+            folder.ensure_indexes(keywords=("services",))
+        ids = catalog["k_services"].any(list(announcement.target_services)).execute().ids
+    else:
+        if "f_building_key" not in catalog:
+            folder.ensure_indexes(fields=("building_key",))
+        index = catalog["f_building_key"]
+        if announcement.target == "buildings":
+            ids = index.any([k.lower() for k in announcement.target_buildings]).execute().ids
+        else:
+            ids = FAMILY.IF.TreeSet()
+            for key in announcement.target_streets:
+                prefix = key.lower() + "|"
+                ids.update(index.inrange(prefix, prefix + "\uffff").execute().ids)
+    for docid in ids:
+        account = folder.resolve(docid)
+        if account.closed:
+            continue
+        # The index is case-folded; check the exact token as the resident view does.
+        tokens = {building_token(account.building_key)}
+        if account.street:
+            tokens.add(street_token(street_key(account)))
+        tokens.update(service_token(s) for s in account.services or ())
+        if tokens & wanted:
+            yield account
+
+
+def optouts(folder):
+    return getattr(folder, OPTOUT_ATTR, None)
+
+
+def recipients(platform, organisation, announcement):
+    """``[(user, address)]``: holders of the targeted accounts with an e-mail
+    address, not blocked, not opted out; one message per address."""
+    folder = organisation.get(CONTAINER)
+    opted_out = optouts(folder) if folder is not None else None
+    logins = set()
+    for account in target_accounts(organisation, announcement):
+        logins.update(account.holders)
+    out, seen = [], set()
+    for login in sorted(logins):
+        user = platform.users.get(login)
+        if user is None or user.blocked or not user.email:
+            continue
+        if opted_out is not None and login in opted_out:
+            continue
+        address = user.email.strip().lower()
+        if address in seen:
+            continue
+        seen.add(address)
+        out.append((user, user.email.strip()))
+    return out
+
+
+# --- sending -------------------------------------------------------------------
+
+def _message(request, organisation, announcement):
+    prefix = {"urgent": "Срочно: ", "outage": "Авария/отключение: "}.get(announcement.importance, "")
+    subject = "%s%s — %s" % (prefix, announcement.title, organisation.display_name)
+    url = request.resource_url(announcement)
+    settings_url = request.resource_url(organisation[CONTAINER])
+    text = visible_text(announcement.body)
+    body = "%s\n\n%s\n\nПодробнее в личном кабинете: %s\n\n--\n%s\n" \
+           "Вы получили это письмо как житель, которому адресовано объявление. " \
+           "Отказаться от таких писем можно на странице объявлений: %s\n" % (
+               announcement.title, text, url, organisation.display_name, settings_url)
+    html = ("<h1>%s</h1>%s<p><a href=\"%s\">Открыть в личном кабинете</a></p>"
+            "<hr><p style=\"color:#666\">%s. Отказаться от писем: <a href=\"%s\">страница объявлений</a>.</p>") % (
+        _esc(announcement.title), announcement.safe_body, _esc(url), _esc(organisation.display_name),
+        _esc(settings_url))
+    return subject, body, html
+
+
+def _esc(text):
+    return htmllib.escape(str(text or ""), quote=True)
+
+
+def send_now(request, platform, organisation, announcement, now) -> int:
+    """Send the announcement's e-mail if it is due and unsent; return the
+    number of messages queued (they leave when the transaction commits)."""
+    if announcement.mail_pending is not True or announcement.publish_at is None or announcement.publish_at > now:
+        return 0
+    folder = announcement.__parent__
+    if announcement.active_until <= now:
+        # Expired before it could be sent: closing it keeps it off every later run.
+        announcement.notified_at = to_utc(now)
+        announcement.notified_count = 0
+        folder.reindex(announcement)
+        audit(request, "mail-skipped:announcement", announcement, {"причина": (None, "истёк срок до рассылки")},
+              organisation=organisation)
+        return 0
+    subject, body, html = _message(request, organisation, announcement)
+    sent = 0
+    for _user, address in recipients(platform, organisation, announcement):
+        send_mail(request, address, subject, body, html=html)
+        sent += 1
+    announcement.notified_at = to_utc(now)
+    announcement.notified_count = sent
+    folder.reindex(announcement)
+    audit(request, "mail:announcement", announcement, {"писем": (None, sent)}, organisation=organisation)
+    return sent
+
+
+def due(organisation, now):
+    """Announcements of ``organisation`` whose e-mail is due now."""
+    folder = organisation.get(CONTAINER)
+    if folder is None or "f_mail_pending" not in folder.catalog:
+        return []
+    catalog = folder.catalog
+    ids = (catalog["f_mail_pending"].eq(True) & catalog["f_publish_at"].le(now)).execute().ids
+    return [folder.resolve(d) for d in ids]
+
+
+def pending(organisation):
+    """Every announcement of ``organisation`` still waiting for its e-mail."""
+    folder = organisation.get(CONTAINER)
+    if folder is None or "f_mail_pending" not in folder.catalog:
+        return []
+    ids = folder.catalog["f_mail_pending"].eq(True).execute().ids
+    return sorted((folder.resolve(d) for d in ids), key=lambda a: a.publish_at)
+
+
+def send_due_for(request, platform, organisation, now=None) -> int:
+    now = now or organisation.now()
+    return sum(send_now(request, platform, organisation, a, now) for a in due(organisation, now))
+
+
+def mail_request(platform, registry):
+    """A request for sending outside HTTP (cron): URLs from ``lk.public_url``,
+    mail joined to the platform connection's transaction."""
+    from pyramid.request import Request
+    request = Request.blank("/", base_url=registry.settings.get("lk.public_url", "http://127.0.0.1:6543"))
+    request.registry = registry
+    request.tm = platform._p_jar.transaction_manager
+    request._lk_platform = platform
+    request.environ["lk.identity"] = None
+    request.environ["lk.actor"] = "рассылка объявлений"
+    return request
+
+
+def send_due_notifications(platform, registry, request=None, now=None) -> int:
+    """Send every due, unsent announcement e-mail of every organisation that
+    has the plugin on. The caller commits (the messages leave then)."""
+    request = request or mail_request(platform, registry)
+    sent = 0
+    for organisation in platform.organisations.values():
+        if PLUGIN in organisation.enabled_plugins:
+            sent += send_due_for(request, platform, organisation,
+                                 now.astimezone(organisation.tz) if now is not None else None)
+    return sent
+
+
+def main(argv=None):
+    """``lk-announcements-send -c etc/production.ini`` — for cron, every few minutes."""
+    parser = argparse.ArgumentParser(description="Разослать наступившие объявления по эл. почте")
+    parser.add_argument("-c", "--config", default="etc/development.ini")
+    args = parser.parse_args(argv)
+    import transaction
+    from pyramid.paster import get_appsettings, setup_logging
+    from lk_platform.app import make_app
+    from lk_platform.platform import ROOT_KEY
+    setup_logging(args.config)
+    app = make_app(dict(get_appsettings(args.config)))
+    db = app.registry._zodb_databases[""]
+    tm = transaction.TransactionManager()
+    conn = db.open(tm)
+    try:
+        with tm:
+            sent = send_due_notifications(conn.root()[ROOT_KEY], app.registry)
+    finally:
+        conn.close()
+        db.close()
+    print("отправлено писем: %d" % sent)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Safe limited formatting for texts staff write (announcements, public pages).
+
+Bodies are cleaned with nh3 (the Ammonia sanitiser) when saved, so what is
+stored is always safe to render. Besides cleaning we list what was removed,
+in words a staff member understands, because silently dropping part of
+their text would look like a bug.
+"""
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import colander
+import nh3
+
+ALLOWED_TAGS = frozenset({"p", "br", "strong", "em", "ul", "ol", "li", "a"})
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+LINK_REL = "noopener noreferrer"
+# Removed together with what is inside them (the rest keep their text).
+DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "noscript", "template",
+                               "svg", "math", "frame", "frameset", "applet"})
+MAX_LENGTH = 20000
+
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!]")
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*)\s*:")
+
+
+def clean(text: str) -> str:
+    """The safe HTML for ``text``. Text without any tag is treated as plain
+    text: blank lines start paragraphs, single line breaks are kept."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return ""
+    if not _TAG.search(text):
+        text = _paragraphs(text)
+    safe = nh3.clean(text, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+                     url_schemes=set(URL_SCHEMES), link_rel=LINK_REL,
+                     clean_content_tags=set(DROP_WITH_CONTENT), strip_comments=True).strip()
+    # A result without any tag would be read as plain text next time and its
+    # entities escaped twice; wrapping it keeps clean(clean(x)) == clean(x).
+    if safe and not _TAG.search(safe):
+        safe = "<p>%s</p>" % safe
+    return safe
+
+
+def _paragraphs(text: str) -> str:
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    return "".join("<p>%s</p>" % html.escape(b).replace("\n", "<br>") for b in blocks)
+
+
+def visible_text(safe_html: str) -> str:
+    """The words a reader sees (tags dropped, entities decoded)."""
+    spaced = re.sub(r"<(br|/li)\b[^>]*>", "\n", safe_html or "", flags=re.I)
+    spaced = re.sub(r"</(p|ul|ol)>", "\n\n", spaced, flags=re.I)
+    spaced = re.sub(r"<li\b[^>]*>", "• ", spaced, flags=re.I)
+    text = html.unescape(nh3.clean(spaced, tags=set()))
+    lines = [" ".join(line.split()) for line in text.replace("\xa0", " ").split("\n")]
+    out = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", out).strip()
+
+
+class _Finder(HTMLParser):
+    """Collects what the sanitiser will remove: tags, attributes, link schemes."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags = set()
+        self.handlers = set()
+        self.attributes = set()
+        self.schemes = set()
+
+    def handle_starttag(self, tag, attrs):
+        tag = tag.lower()
+        if tag not in ALLOWED_TAGS:
+            self.tags.add(tag)
+        for name, value in attrs:
+            name = name.lower()
+            if name.startswith("on"):
+                self.handlers.add(name)
+            elif tag in ALLOWED_TAGS and name not in ALLOWED_ATTRIBUTES.get(tag, ()) and \
+                    not (tag == "a" and name == "rel"):   # rel is ours: every saved link has it
+                self.attributes.add(name)
+            if name in ("href", "src", "action", "formaction", "xlink:href") and value:
+                # Browsers ignore control characters and spaces inside a scheme.
+                match = _SCHEME.match(re.sub(r"[\x00-\x20]", "", html.unescape(value)))
+                scheme = match.group(1).lower() if match else ""
+                if scheme and scheme not in URL_SCHEMES:
+                    self.schemes.add(scheme)
+
+    handle_startendtag = handle_starttag
+
+
+def findings(text: str) -> list[str]:
+    """What cleaning ``text`` removes, as short Russian phrases (empty when
+    only harmless normalisation happens)."""
+    if not text or not _TAG.search(text):
+        return []
+    finder = _Finder()
+    try:
+        finder.feed(text)
+        finder.close()
+    except Exception:  # the parser is lenient; never let a report break saving
+        return ["разметка, которую не удалось разобрать"]
+    out = []
+    dangerous = sorted(t for t in finder.tags if t in DROP_WITH_CONTENT)
+    other = sorted(t for t in finder.tags if t not in DROP_WITH_CONTENT)
+    if dangerous:
+        out.append("теги %s вместе с содержимым" % ", ".join("<%s>" % t for t in dangerous)
+                   if len(dangerous) > 1 else "тег <%s> вместе с содержимым" % dangerous[0])
+    if finder.handlers:
+        out.append("обработчики событий (%s)" % ", ".join(sorted(finder.handlers)))
+    if finder.schemes:
+        out.append("ссылки со схемой %s" % ", ".join(s + ":" for s in sorted(finder.schemes)))
+    if other:
+        out.append("неподдерживаемые теги (%s), их текст сохранён" % ", ".join("<%s>" % t for t in other))
+    if finder.attributes:
+        out.append("атрибуты оформления (%s)" % ", ".join(sorted(finder.attributes)))
+    return out
+
+
+def report(found: list[str]) -> str:
+    return "Из текста удалено небезопасное или неподдерживаемое содержимое: %s. " \
+           "Разрешены абзацы, переносы строк, полужирный и курсивный текст, списки и ссылки http(s)." \
+           % "; ".join(found)
+
+
+class SafeHTML(colander.String):
+    """A colander type that cleans the text on deserialisation and keeps on
+    the node what was removed (``node.sanitised``) for the form to report.
+
+    A text that had content but is empty after cleaning is refused with the
+    reason, rather than silently saved blank."""
+
+    def deserialize(self, node, cstruct):
+        value = super().deserialize(node, cstruct)
+        if value is colander.null:
+            return value
+        found = findings(value)
+        node.sanitised = found
+        safe = clean(value)
+        if value.strip() and not visible_text(safe):
+            raise colander.Invalid(node, "После удаления небезопасного содержимого текст пуст (%s). "
+                                         "Напишите текст без него." % "; ".join(found or ["разметка"]))
+        if len(safe) > MAX_LENGTH:
+            raise colander.Invalid(node, "Текст слишком длинный: %d знаков, допускается %d."
+                                   % (len(safe), MAX_LENGTH))
+        return safe or colander.null
+
+
+def sanitised_notice(schema) -> str | None:
+    """The message about removed content for every SafeHTML field of ``schema``."""
+    found = []
+    for child in schema.children:
+        found.extend(getattr(child, "sanitised", None) or ())
+    return report(found) if found else None

@@ -1,0 +1,204 @@
+"""The resident's side: their appeals at the organisation, opening one with
+photos, the correspondence, replying, reopening and rating.
+
+Every form is checked completely (text and every file) before anything is
+written, so a refused form leaves no trace; the page comes back with the
+reason next to the field and what the resident typed.
+"""
+from __future__ import annotations
+
+import re
+
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config
+
+from lk_platform.dates import utcnow
+from lk_platform.events import notify
+from lk_platform.folders import Folder
+
+from .. import queue
+from ..appeal import COMMENT_MAX, SUBJECT_MAX, TEXT_MAX, Appeal, AppealError, open_appeal
+from ..attachments import ACCEPT, HINT, MAX_FILES, read_uploads
+from ..category import active_categories
+from ..events import AppealOpened
+from ..mail import notify_assignee
+from ..settings import appeal_settings
+from . import actor, base_namespace, is_appeals_staff, visible_accounts, writable_accounts
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+PAGE_SIZE = 20
+
+
+def clean_text(value: str) -> str:
+    return _CONTROL.sub("", (value or "").replace("\r\n", "\n")).strip()
+
+
+def check_text(errors, field, text, label, low=1, high=TEXT_MAX):
+    if len(text) < low:
+        errors[field] = "%s: заполните поле." % label if low == 1 else \
+            "%s: не короче %d знаков." % (label, low)
+    elif len(text) > high:
+        errors[field] = "%s: не длиннее %d знаков (сейчас %d)." % (label, high, len(text))
+
+
+@view_config(context=Folder, name="", content_type="appeal", plugin="appeals", permission="cabinet.view",
+             renderer="lk_appeals:templates/mine.pt")
+def my_appeals(context, request):
+    org = request.organisation
+    login = request.authenticated_userid
+    try:
+        page = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page = 1
+    query = queue.resident_query(context, login, visible_accounts(request, org))
+    total, appeals = queue.run(context, query, sort="created", offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    return dict(base_namespace(request), appeals=appeals, total=total, page=page,
+                pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+                can_open=bool(writable_accounts(request, org)),
+                queue_url=request.resource_url(context, "@@queue") if is_appeals_staff(request, context) else None,
+                page_title="Мои обращения")
+
+
+def _new_form(request, accounts, categories, values=None, errors=None):
+    values = values or {}
+    if not values.get("account") and len(accounts) == 1:
+        values["account"] = accounts[0].number
+    return dict(base_namespace(request), accounts=accounts, categories=categories, values=values,
+                errors=errors or {}, accept=ACCEPT, hint=HINT, max_files=MAX_FILES, subject_max=SUBJECT_MAX,
+                text_max=TEXT_MAX, page_title="Новое обращение")
+
+
+@view_config(context=Folder, name="new", content_type="appeal", plugin="appeals", permission="cabinet.view",
+             renderer="lk_appeals:templates/new.pt")
+def new_appeal(context, request):
+    org = request.organisation
+    accounts = writable_accounts(request, org)
+    categories = active_categories(org)
+    if request.method != "POST":
+        return _new_form(request, accounts, categories, {"account": request.GET.get("account", "")})
+    post = request.POST
+    values = {"account": post.get("account", ""), "category": post.get("category", ""),
+              "subject": clean_text(post.get("subject", "")), "text": clean_text(post.get("text", ""))}
+    errors = {}
+    account = next((a for a in accounts if a.number == values["account"]), None)
+    if account is None:
+        errors["account"] = "Выберите лицевой счёт из списка ваших счетов."
+    category = next((c for c in categories if c.__name__ == values["category"]), None)
+    if category is None:
+        errors["category"] = "Выберите категорию обращения из списка."
+    check_text(errors, "subject", values["subject"], "Тема", low=3, high=SUBJECT_MAX)
+    check_text(errors, "text", values["text"], "Текст обращения")
+    uploads, file_errors = read_uploads(post.getall("files"))
+    if file_errors:
+        errors["files"] = " ".join(file_errors)
+    if errors:
+        request.response.status = 400
+        return _new_form(request, accounts, categories, values, errors)
+    settings = appeal_settings(org)
+    appeal = open_appeal(context, when=utcnow(), account=account, author=request.user, category=category,
+                         subject=values["subject"], text=values["text"], uploads=uploads,
+                         calendar=settings.calendar)
+    notify(request, org, AppealOpened(appeal))
+    notify_assignee(request, appeal, appeal.last_message(), opened=True)
+    request.session.flash("Обращение № %s отправлено. Ответ придёт сюда и на вашу почту." % appeal.number)
+    return HTTPFound(request.resource_url(appeal))
+
+
+def appeal_namespace(context, request, values=None, errors=None):
+    org = request.organisation
+    settings = appeal_settings(org)
+    now = utcnow()
+    until = context.reopen_until(settings.reopen_days)
+    return dict(
+        base_namespace(request), appeal=context, messages=context.messages(), history=context.visible_history(),
+        can_reply=context.is_open, can_reopen=until is not None and now <= until, reopen_until=until,
+        can_rate=context.status in ("resolved", "closed") and context.rating is None,
+        values=values or {}, errors=errors or {}, accept=ACCEPT, hint=HINT, text_max=TEXT_MAX,
+        comment_max=COMMENT_MAX, page_title="Обращение № %s" % context.number)
+
+
+@view_config(context=Appeal, name="", plugin="appeals", permission="appeal.view",
+             renderer="lk_appeals:templates/appeal.pt")
+def appeal_page(context, request):
+    return appeal_namespace(context, request)
+
+
+def _refused(context, request, status, field, message, values):
+    request.response.status = status
+    return appeal_namespace(context, request, values, {field: message})
+
+
+@view_config(context=Appeal, name="reply", plugin="appeals", permission="appeal.act", request_method="POST",
+             renderer="lk_appeals:templates/appeal.pt")
+def reply(context, request):
+    org = request.organisation
+    text = clean_text(request.POST.get("text", ""))
+    values = {"text": text}
+    if context.status == "closed":
+        return _refused(context, request, 409, "reply", "Обращение закрыто — ответить в нём нельзя. "
+                        "Если вопрос остался, создайте новое обращение.", values)
+    if context.status == "resolved":
+        return _refused(context, request, 409, "reply", "Обращение решено. Если вопрос не решён, "
+                        "возобновите его — форма ниже.", values)
+    errors = {}
+    check_text(errors, "text", text, "Текст ответа")
+    uploads, file_errors = read_uploads(request.POST.getall("files"))
+    if file_errors:
+        errors["files"] = " ".join(file_errors)
+    if errors:
+        request.response.status = 400
+        return appeal_namespace(context, request, values, errors)
+    login, name = actor(request)
+    now = utcnow()
+    if context.status == "waiting":
+        context.set_status(now, login, name, "in_progress", by_resident=True)
+    message = context.add_message(now, login, name, text, uploads)
+    notify_assignee(request, context, message)
+    request.session.flash("Ответ отправлен.")
+    return HTTPFound(request.resource_url(context))
+
+
+@view_config(context=Appeal, name="reopen", plugin="appeals", permission="appeal.act", request_method="POST",
+             renderer="lk_appeals:templates/appeal.pt")
+def reopen(context, request):
+    org = request.organisation
+    text = clean_text(request.POST.get("text", ""))
+    values = {"reopen_text": text}
+    errors = {}
+    check_text(errors, "reopen", text, "Почему вопрос не решён")
+    if errors:
+        request.response.status = 400
+        return appeal_namespace(context, request, values, errors)
+    settings = appeal_settings(org)
+    login, name = actor(request)
+    try:
+        context.reopen(utcnow(), login, name, text, settings.reopen_days, settings.calendar)
+    except AppealError as exc:
+        return _refused(context, request, 409, "reopen", str(exc), values)
+    notify_assignee(request, context, context.last_message())
+    request.session.flash("Обращение возобновлено.")
+    return HTTPFound(request.resource_url(context))
+
+
+@view_config(context=Appeal, name="rate", plugin="appeals", permission="appeal.act", request_method="POST",
+             renderer="lk_appeals:templates/appeal.pt")
+def rate(context, request):
+    org = request.organisation
+    comment = clean_text(request.POST.get("comment", ""))
+    values = {"score": request.POST.get("score", ""), "comment": comment}
+    try:
+        score = int(values["score"])
+    except ValueError:
+        score = 0
+    if not 1 <= score <= 5:
+        return _refused(context, request, 400, "rate", "Выберите оценку от 1 до 5.", values)
+    if len(comment) > COMMENT_MAX:
+        return _refused(context, request, 400, "rate", "Комментарий к оценке: не длиннее %d знаков." % COMMENT_MAX,
+                        values)
+    login, name = actor(request)
+    try:
+        context.rate(utcnow(), login, name, score, comment)
+    except AppealError as exc:
+        return _refused(context, request, 409, "rate", str(exc), values)
+    request.session.flash("Спасибо за оценку!")
+    return HTTPFound(request.resource_url(context))

@@ -4,8 +4,6 @@ confirmation, and CSV export. Built from the type's colander schema plus
 the organisation's custom fields; every change goes to the audit log."""
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -13,21 +11,23 @@ import colander
 import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.i18n import get_localizer
-from pyramid.response import Response
 
 from .audit import audit
-from .content import Content
+from .content import Content, readable
 from .customfields import extend_schema, fields_for
 from .events import ObjectAdded, ObjectModified, ObjectRemoved, notify
 from .folders import Folder
 from .forms import make_form, validate
 from .i18n import _
+from .streaming import csv_response
 
 PAGE_SIZES = (20, 50, 100)
 
 
 def schema_for(request, ct, organisation):
-    schema = ct.schema()
+    # A colander Schema's class-declared nodes are shared by all its instances:
+    # clone, so a view's change (edit's read-only key) never leaks into other forms.
+    schema = ct.schema().clone()
     if ct.name not in ("custom_field", "organisation"):
         extend_schema(schema, organisation, ct.name)
     return schema
@@ -97,6 +97,7 @@ class FolderAdmin:
         size = size if size in PAGE_SIZES else 20
         total, items = self.context.query(search=search, sort=sort, reverse=reverse,
                                           offset=(page - 1) * size, limit=size)
+        items = [readable(i) for i in items]
         pages = max(1, (total + size - 1) // size)
 
         def link(**kw):
@@ -144,29 +145,22 @@ class FolderAdmin:
         names = field_names(schema)
         titles = column_titles(request, self.ct, schema, names)
         search = request.GET.get("q", "").strip()[:200]
-        encoding = "cp1251" if request.GET.get("encoding") == "cp1251" else "utf-8"
+        encoding = request.GET.get("encoding", "utf-8")
 
-        def rows():
-            # Streamed in pages so a million rows never sit in memory at once.
-            buf = io.StringIO()
-            writer = csv.writer(buf, delimiter=";")
-            writer.writerow(["id"] + [titles[n] for n in names])
-            yield _encode(buf, encoding, bom=encoding == "utf-8")
+        def rows(folder):
             offset = 0
             while True:
-                _total, batch = self.context.query(search=search, offset=offset, limit=500)
+                _total, batch = folder.query(search=search, offset=offset, limit=500)
                 if not batch:
                     break
                 for obj in batch:
                     values = obj.get_values(names)
-                    writer.writerow([obj.__name__] + [display(values[n]) for n in names])
-                yield _encode(buf, encoding)
+                    yield [obj.__name__] + [display(values[n]) for n in names]
                 offset += len(batch)
 
         audit(request, "export:" + self.ct.name, self.context)
-        response = Response(app_iter=rows(), content_type="text/csv", charset=encoding)
-        response.content_disposition = 'attachment; filename="%s.csv"' % self.ct.name
-        return response
+        return csv_response(self.context, self.ct.name + ".csv", ["id"] + [titles[n] for n in names], rows,
+                            encoding)
 
 
 def _require_unique_key(schema, ct, folder):
@@ -184,14 +178,6 @@ def _require_unique_key(schema, ct, folder):
             raise exc
 
     schema.validator = unique
-
-
-def _encode(buf, encoding, bom=False):
-    text = buf.getvalue()
-    buf.seek(0)
-    buf.truncate()
-    data = text.encode(encoding, errors="replace")
-    return (b"\xef\xbb\xbf" + data) if bom else data
 
 
 class ItemAdmin:

@@ -9,6 +9,7 @@ import deform
 
 from .content import Content
 from .i18n import _
+from .schematypes import DateText, DecimalText
 
 KINDS = (
     ("text", _("Текст")),
@@ -82,9 +83,9 @@ def node_for(field: CustomField):
     missing = colander.required if field.required else None
     kw = dict(name="x_" + field.name, title=field.title, missing=missing)
     if field.kind == "number":
-        return colander.SchemaNode(colander.Decimal(), **kw)
+        return colander.SchemaNode(DecimalText(places=4, signed=True), **kw)
     if field.kind == "date":
-        return colander.SchemaNode(colander.Date(), widget=deform.widget.DateInputWidget(), **kw)
+        return colander.SchemaNode(DateText(), widget=deform.widget.DateInputWidget(), **kw)
     if field.kind == "bool":
         kw["missing"] = False
         return colander.SchemaNode(colander.Boolean(), **kw)

@@ -153,7 +153,7 @@ class FolderAdmin:
                 _total, batch = folder.query(search=search, offset=offset, limit=500)
                 if not batch:
                     break
-                for obj in batch:
+                for obj in map(readable, batch):
                     values = obj.get_values(names)
                     yield [obj.__name__] + [display(values[n]) for n in names]
                 offset += len(batch)

@@ -35,9 +35,11 @@ def make_app(settings: dict, plugins: Plugins | None = None):
         log.warning("lk.secret is unset or short; using a random one (sessions end at restart)")
         secret = secrets.token_hex(32)
 
+    _ensure_storage_folders(settings.get("zodbconn.uri", ""))
     config = Configurator(settings=settings, root_factory=root_factory)
     config.include("pyramid_tm")
     config.include("pyramid_retry")
+    config.add_subscriber("lk_platform.retry.backoff_before_retry", "pyramid_retry.IBeforeRetry")
     config.include("pyramid_zodbconn")
     config.set_session_factory(SignedCookieSessionFactory(
         secret, cookie_name="lk_session", httponly=True, samesite="Lax",
@@ -65,7 +67,8 @@ def make_app(settings: dict, plugins: Plugins | None = None):
 
     config.add_static_view("static/theme", settings["lk.themes_dir"], cache_max_age=3600)
     config.add_static_view("static/deform", "deform:static", cache_max_age=3600)
-    config.add_tween("lk_platform.limits.body_limit_tween_factory")
+    # Under the exception view, so a refused body gets the rendered error page.
+    config.add_tween("lk_platform.limits.body_limit_tween_factory", under="pyramid.tweens.excview_tween_factory")
     config.include(".views")
     config.include(".admin")
     config.commit()
@@ -77,6 +80,17 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     app = config.make_wsgi_app()
     _prepare_database(app, registry)
     return app
+
+
+def _ensure_storage_folders(uri: str):
+    """A fresh checkout has no var/: create the FileStorage's folders."""
+    if not uri.startswith("file://"):
+        return
+    from urllib.parse import parse_qs, urlsplit
+    parts = urlsplit(uri)
+    os.makedirs(os.path.dirname(parts.path) or ".", exist_ok=True)
+    for blobdir in parse_qs(parts.query).get("blobstorage_dir", []):
+        os.makedirs(blobdir, exist_ok=True)
 
 
 def _collect_declarations(registry, plugins: Plugins):

@@ -38,7 +38,7 @@ class AuditLog(Persistent):
     def add(self, entry: AuditEntry):
         # The random low digits keep two entries of one nanosecond apart and
         # spread concurrent writers over buckets.
-        key = -(time.time_ns() * 1000 + random.randrange(1000))
+        key = -(time.time_ns() // 1000 * 1000 + random.randrange(1000))
         while key in self._entries:
             key -= 1
         self._entries[key] = entry

@@ -139,11 +139,25 @@ def _audit(registry, platform, action, target, changes=None, org=None):
     audit(request, action, target, changes, organisation=org)
 
 
+def _check_new_user(args):
+    """The same rules as the staff form (lk_platform.users.UserSchema)."""
+    import colander
+    from .users import UserSchema
+    values = {"login": args.login, "name": args.name or "", "email": args.email or ""}
+    try:
+        UserSchema().deserialize(values)
+    except colander.Invalid as exc:
+        problems = ["%s: %s" % (k, v.interpolate() if hasattr(v, "interpolate") else v)
+                    for k, v in exc.asdict().items()]
+        raise CommandError("данные не приняты: %s" % "; ".join(problems))
+
+
 def cmd_user(args, registry):
     from .passwords import password_problems
     from .users import PasswordRejected, create_user, grant_role, set_blocked, set_password
     with _platform(registry) as platform:
         if args.action == "add":
+            _check_new_user(args)
             password = _read_password(args)
             try:
                 user = create_user(platform, args.login, password, name=args.name or "", email=args.email or "",
@@ -164,7 +178,7 @@ def cmd_user(args, registry):
             password = _read_password(args)
             problems = password_problems(password, user.login)
             if problems:
-                raise CommandError("пароль не принят: %s" % "; ".join(str(p) for p in problems))
+                raise CommandError("пароль не принят: %s" % "; ".join(p.interpolate() for p in problems))
             try:
                 set_password(platform, user, password)
             except PasswordRejected as exc:
@@ -290,6 +304,7 @@ def main(argv=None):
     if args.command == "org" and args.action != "list" and not args.slug:
         print("lk: ошибка: укажите slug организации", file=sys.stderr)
         return 2
+    registry = None
     try:
         app, registry = _load(args.config)
         if args.command == "serve":
@@ -301,6 +316,11 @@ def main(argv=None):
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        # Release the FileStorage lock, so the next command (or a test
+        # calling main() again in the same process) can open it.
+        for db in getattr(registry, "_zodb_databases", {}).values():
+            db.close()
     return 0
 
 

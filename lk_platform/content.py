@@ -69,6 +69,27 @@ class Content(Persistent):
         return str(self.__name__)
 
 
+class Unavailable:
+    """Stands in, in lists and exports, for a stored object whose class can
+    no longer be loaded (ZODB's ``Broken``: its plugin dropped or renamed it)."""
+    unavailable = True
+    display_title = "объект недоступен"
+
+    def __init__(self, broken):
+        state = getattr(broken, "__Broken_state__", None) or {}
+        self.__name__ = state.get("__name__")
+        self.__parent__ = state.get("__parent__")
+
+    def get_values(self, names) -> dict:
+        return {name: None for name in names}
+
+
+def readable(obj):
+    """``obj``, or an :class:`Unavailable` placeholder if it is Broken."""
+    from ZODB.broken import Broken
+    return Unavailable(obj) if isinstance(obj, Broken) else obj
+
+
 class ContentTypes:
     """Every content type declared at start-up, by name and by container."""
 

@@ -55,6 +55,8 @@ def lk_admin_menu(request, organisation):
         MenuItem(_("Журнал действий"), "@@audit", 90, permission="audit.view"),
         MenuItem(_("Дополнительные поля"), "custom_fields/@@admin", 95, permission="customfields.manage"),
         MenuItem(_("Настройки организации"), "@@settings", 99, permission="org.settings"),
+        MenuItem(_("Модули"), "@@plugins", 110, permission="operator.manage"),
+        MenuItem(_("Адреса сайта"), "@@hosts", 111, permission="operator.manage"),
     ]
 
 

@@ -13,17 +13,17 @@ DEMO_PASSWORD = "Demo-kabinet-2026"
 
 ORGANISATIONS = [
     dict(slug="vodokanal", title="Водоканал-Сервис", legal_name="ООО «Водоканал-Сервис»",
-         inn="7701234567", kpp="770101001", phone="+7 495 123-45-67", email="info@vodokanal.example",
+         inn="7701234560", kpp="770101001", phone="+7 495 123-45-67", email="info@vodokanal.example",
          address="г. Москва, ул. Водопроводная, д. 1", timezone="Europe/Moscow", theme="default",
          primary_color="#1f5fa8", accent_color="#f2a900",
          footer="ООО «Водоканал-Сервис», диспетчерская: +7 495 123-45-67"),
     dict(slug="uk-dom", title="УК «Наш дом»", legal_name="ООО «Управляющая компания „Наш дом“»",
-         inn="6601234567", kpp="660101001", phone="+7 343 765-43-21", email="dom@uk.example",
+         inn="6601234565", kpp="660101001", phone="+7 343 765-43-21", email="dom@uk.example",
          address="г. Екатеринбург, ул. Ленина, д. 10", timezone="Asia/Yekaterinburg", theme="harbor",
          primary_color="#0b6e4f", accent_color="#e07a1f",
          footer="УК «Наш дом» — приём жителей пн–пт 9:00–18:00"),
     dict(slug="uk-dom-sever", parent="uk-dom", title="УК «Наш дом» — Северный участок",
-         legal_name="ООО «Наш дом — Север»", inn="6601234568", kpp="660101001",
+         legal_name="ООО «Наш дом — Север»", inn="6601234572", kpp="660101001",
          timezone="Asia/Yekaterinburg", theme="harbor", primary_color="#0b6e4f", accent_color="#e07a1f"),
 ]
 

@@ -28,6 +28,14 @@ def cabinet_menu(request):
 
 def admin_menu(request):
     if request.organisation is None:
-        return [MenuItem(_("Организации"), request.application_url + "/o/@@admin", 10)] \
-            if request.has_permission("operator.manage", request.root) else []
+        return [MenuItem(_("Организации"), request.application_url + "/o/@@admin", 10),
+                MenuItem(_("Пользователи"), request.application_url + "/users/@@admin", 20),
+                MenuItem(_("Журнал действий"), request.application_url + "/@@audit", 90)] \
+            if request.has_permission("operator.manage", _root(request)) else []
     return _collect(request, "lk_admin_menu")
+
+
+def _root(request):
+    # An error raised before traversal (a refused body) has no request.root.
+    from .platform import get_platform
+    return getattr(request, "root", None) or get_platform(request)

@@ -162,10 +162,15 @@ def enable_plugin(org, registry, name: str):
     if name not in org.enabled_plugins:
         org.enabled_plugins = tuple(sorted(set(org.enabled_plugins) | {name}))
     # Idempotent: also re-creates containers a plugin added in a new version.
+    before = set(org.container_names())
     plugins.only(name).lk_plugin_enabled(organisation=org, registry=registry)
     for ct in registry.lk_content_types.for_plugin(name):
         org.container(ct.container, ct.name)
     ensure_type_indexes(org, registry, name)
+    for created in set(org.container_names()) - before:
+        # Remembered so the admin can name data left by a plugin that is later uninstalled.
+        if isinstance(org.get(created), Folder):
+            org.get(created).plugin = name
 
 
 def disable_plugin(org, registry, name: str):

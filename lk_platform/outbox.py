@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from email.message import EmailMessage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 
 from repoze.sendmail.delivery import DirectMailDelivery
@@ -46,15 +47,20 @@ def send_mail(request, to, subject: str, body: str, html: str | None = None):
     """Queue a message in the request's transaction."""
     settings = request.registry.settings
     sender = settings.get("mail.sender", "lk@localhost")
-    message = EmailMessage()
+    # compat32 MIME parts: repoze.sendmail re-encodes headers with folded
+    # RFC 2047 words, which EmailMessage's policy refuses for a long
+    # Cyrillic subject.
+    if html:
+        message = MIMEMultipart("alternative")
+        message.attach(MIMEText(body, "plain", "utf-8"))
+        message.attach(MIMEText(html, "html", "utf-8"))
+    else:
+        message = MIMEText(body, "plain", "utf-8")
     message["From"] = sender
     message["To"] = to if isinstance(to, str) else ", ".join(to)
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-Id"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
-    message.set_content(body)
-    if html:
-        message.add_alternative(html, subtype="html")
     delivery = DirectMailDelivery(request.registry.lk_mailer, transaction_manager=request.tm)
     delivery.send(sender, [to] if isinstance(to, str) else list(to), message)
     return message

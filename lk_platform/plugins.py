@@ -127,6 +127,30 @@ class ScopedHooks:
             self._callers[hookname] = caller
         return caller
 
+    def call_each(self, hookname: str, **kwargs):
+        """Call a per-request hook plugin by plugin, so a plugin that fails (a
+        bug, or stored objects whose class it can no longer load) costs only
+        its own part of the page. Returns ``(results, failed_plugin_names)``.
+        Transient errors (ZODB conflicts) still propagate, for the retry."""
+        from transaction.interfaces import TransientError
+        caller = getattr(self, hookname)
+        impls = caller.get_hookimpls()
+        if any(i.wrapper or i.hookwrapper for i in impls):
+            return caller(**kwargs), []
+        results, failed = [], []
+        for impl in reversed(impls):   # pluggy's order: last registered first
+            try:
+                result = impl.function(*[kwargs[name] for name in impl.argnames])
+            except TransientError:
+                raise
+            except Exception:
+                log.exception("plugin %s failed in %s; its part is left out", impl.plugin_name, hookname)
+                failed.append(impl.plugin_name)
+                continue
+            if result is not None:
+                results.append(result)
+        return results, failed
+
 
 def _resolve_extra(item):
     if isinstance(item, tuple):

@@ -22,7 +22,7 @@ OPERATOR_PERMISSIONS = ("operator.manage",)
 
 CORE_ROLES = (
     Role("accounts_clerk", _("Специалист по лицевым счетам"),
-         ("admin.view", "accounts.manage")),
+         ("admin.view", "accounts.view", "accounts.manage")),
     Role("support", _("Служба поддержки жителей"),
          ("admin.view", "users.manage", "accounts.view")),
     Role("auditor", _("Аудитор"), ("admin.view", "audit.view", "accounts.view")),

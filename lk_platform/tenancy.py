@@ -8,6 +8,7 @@ organisation becomes the virtual root, so its URLs read ``/...`` instead of
 """
 from __future__ import annotations
 
+from pyramid.httpexceptions import HTTPNotFound
 from pyramid.traversal import resource_path
 
 from .organisations import find_organisation
@@ -22,6 +23,10 @@ def root_factory(request):
         org = platform.organisation_for_host(request.host)
         if org is not None:
             request.environ[VH_ROOT] = resource_path(org)
+    if VH_ROOT in request.environ and ".." in request.path_info.split("/"):
+        # Traversal resolves ".." after prefixing the virtual root, so
+        # "/../uk-dom/" on vodokanal's host would climb into another tenant.
+        raise HTTPNotFound()
     return platform
 
 

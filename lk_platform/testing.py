@@ -84,6 +84,48 @@ def lk_demo(lk_app):
     return lk_app
 
 
+def _storage_dir(settings):
+    from urllib.parse import urlsplit
+    return os.path.dirname(urlsplit(settings["zodbconn.uri"]).path)
+
+
+@pytest.fixture(scope="session")
+def lk_demo_template(tmp_path_factory):
+    """A FileStorage with the demo loaded once per test session (closed,
+    so it can be copied)."""
+    from lk_platform.app import make_app
+    from lk_platform.demo import load_demo
+    settings = make_settings(tmp_path_factory.mktemp("demo-template"))
+    app = make_app(dict(settings))
+    try:
+        with DB(app) as platform:
+            load_demo(platform, app.registry)
+    finally:
+        for db in app.registry._zodb_databases.values():
+            db.close()
+    return _storage_dir(settings)
+
+
+@pytest.fixture
+def lk_demo_copy(lk_settings, lk_demo_template):
+    """Like ``lk_demo`` (an app with the demo data in its own FileStorage)
+    but from a copy of the session's demo database: much cheaper than
+    loading the demo for every test. Opt in by overriding ``lk_demo`` in a
+    test module: ``lk_demo = pytest.fixture(lambda lk_demo_copy: lk_demo_copy)``."""
+    import shutil
+    from lk_platform.app import make_app
+    var = _storage_dir(lk_settings)
+    for name in ("Data.fs", "Data.fs.index"):
+        if os.path.exists(os.path.join(lk_demo_template, name)):
+            shutil.copy(os.path.join(lk_demo_template, name), os.path.join(var, name))
+    if os.path.isdir(os.path.join(lk_demo_template, "blobs")):
+        shutil.copytree(os.path.join(lk_demo_template, "blobs"), os.path.join(var, "blobs"), dirs_exist_ok=True)
+    app = make_app(dict(lk_settings))
+    yield app
+    for db in app.registry._zodb_databases.values():
+        db.close()
+
+
 class Browser:
     """A WebTest client that knows how to log in and post with CSRF."""
 

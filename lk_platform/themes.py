@@ -8,6 +8,7 @@ deform's widget templates) and ``static/``. Every template gets ``api``.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from functools import cached_property
 
@@ -68,14 +69,32 @@ class Themes:
             with self._lock:
                 template = self._cache.get(key)
                 if template is None:
-                    template = PageTemplateFile(path, auto_reload=self.auto_reload,
-                                                translate=translate, encoding="utf-8")
+                    template = _compiled(path, self.auto_reload)
                     self._cache[key] = template
         return template
 
     def deform_dirs(self, theme: str):
         dirs = [os.path.join(self.root, n, "deform") for n in self.chain(theme)]
         return [d for d in dirs if os.path.isdir(d)]
+
+
+#: Compiled templates by file, shared by every app in the process: tests
+#: build an app per test, and compiling the same files again for each one
+#: cost seconds per test.
+_COMPILED: dict = {}
+_COMPILED_LOCK = threading.Lock()
+
+
+def _compiled(path: str, auto_reload: bool) -> PageTemplateFile:
+    key = (path, auto_reload)
+    template = _COMPILED.get(key)
+    if template is None:
+        with _COMPILED_LOCK:
+            template = _COMPILED.get(key)
+            if template is None:
+                template = _COMPILED[key] = PageTemplateFile(path, auto_reload=auto_reload,
+                                                             translate=translate, encoding="utf-8")
+    return template
 
 
 def translate(msgid, domain=None, mapping=None, context=None, target_language=None, default=None):
@@ -90,6 +109,32 @@ def translate(msgid, domain=None, mapping=None, context=None, target_language=No
         msgid = TranslationString(msgid, domain=msgid.domain, default=msgid.default,
                                   mapping=dict(msgid.mapping or {}, **mapping))
     return get_localizer(request).translate(msgid)
+
+
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+
+
+def brand_colour(value, default: str) -> str:
+    return value if isinstance(value, str) and _COLOUR.match(value) else default
+
+
+def _luminance(colour: str) -> float:
+    digits = colour[1:]
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    channels = []
+    for i in (0, 2, 4):
+        c = int(digits[i:i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+    r, g, b = channels
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def readable_on(colour: str) -> str:
+    """Black or white, whichever contrasts more (WCAG) with ``colour``, so an
+    organisation's light brand colour never leaves white text unreadable."""
+    lum = _luminance(colour)
+    return "#ffffff" if (1.05 / (lum + 0.05)) >= ((lum + 0.05) / 0.05) else "#000000"
 
 
 def theme_of(request) -> str:
@@ -163,11 +208,24 @@ class TemplateAPI:
     def brand(self):
         org = self.organisation
         if org is None:
-            return {"name": self.request.registry.settings.get("lk.site_name", "Личный кабинет"),
-                    "primary": "#1f5fa8", "accent": "#f2a900", "footer": "", "logo": None}
-        return {"name": org.display_name, "primary": org.primary_color or "#1f5fa8",
-                "accent": org.accent_color or "#f2a900", "footer": org.footer or "",
-                "logo": self.request.resource_url(org, "@@logo") if org.logo is not None else None}
+            brand = {"name": self.request.registry.settings.get("lk.site_name", "Личный кабинет"),
+                     "primary": "#1f5fa8", "accent": "#f2a900", "footer": "", "logo": None}
+        else:
+            # Colours go into a <style> element: only #rgb/#rrggbb pass, so a
+            # stored value can never inject CSS.
+            brand = {"name": org.display_name, "primary": brand_colour(org.primary_color, "#1f5fa8"),
+                     "accent": brand_colour(org.accent_color, "#f2a900"), "footer": org.footer or "",
+                     "logo": self.request.resource_url(org, "@@logo", query={"v": getattr(org.logo, "version", "")})
+                     if org.logo is not None else None}
+        brand["on_primary"] = readable_on(brand["primary"])
+        brand["on_accent"] = readable_on(brand["accent"])
+        return brand
+
+    @cached_property
+    def default_layout(self):
+        """The default theme's layout: a brand theme's ``layout.pt`` can
+        ``metal:extend-macro`` it and fill only the slots it restyles."""
+        return self.request.registry.lk_themes.template(DEFAULT, "layout.pt")
 
     @cached_property
     def csrf_token(self):

@@ -24,6 +24,7 @@ class User(Content):
     locale = None
     accounts: tuple = ()      # ((organisation slug, account number), ...)
     staff_of: tuple = ()      # organisation slugs where the user has roles
+    home_organisation = ""    # slug of the organisation whose staff created the user
     created = None
     last_login = None
     password_changed = None
@@ -40,15 +41,26 @@ class User(Content):
         pair = (org_slug, number)
         if pair not in self.accounts:
             self.accounts = self.accounts + (pair,)
+            _reindex(self)   # org_slugs changed
 
     def unlink_account(self, org_slug: str, number: str):
         pair = (org_slug, number)
         if pair in self.accounts:
             self.accounts = tuple(p for p in self.accounts if p != pair)
+            _reindex(self)
 
     @property
     def display_title(self):
         return self.name or self.__name__
+
+    @property
+    def org_slugs(self) -> tuple:
+        """Organisations the user is linked to (keyword index ``k_org_slugs``):
+        holder of an account there, staff, or created by its staff."""
+        slugs = {slug for slug, _n in self.accounts} | set(self.staff_of)
+        if self.home_organisation:
+            slugs.add(self.home_organisation)
+        return tuple(sorted(slugs))
 
 
 def normalise_login(login: str) -> str:
@@ -81,7 +93,7 @@ def utcnow():
 
 class PasswordRejected(ValueError):
     def __init__(self, problems):
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__("; ".join(p.interpolate() if hasattr(p, "interpolate") else str(p) for p in problems))
         self.problems = problems
 
 
@@ -99,9 +111,19 @@ def create_user(platform, login: str, password: str | None = None, **values):
         user.password_hash = hash_password(password)
         user.password_changed = utcnow()
     platform.users.add(user, login)
-    platform.users.ensure_indexes(fields=("email", "name"), text=True)
+    platform.users.ensure_indexes(**USER_INDEXES)
     platform.users.reindex(user)
     return user
+
+
+#: the catalog of platform.users (lists search, sort by login, filter by organisation)
+USER_INDEXES = dict(fields=("email", "name", "login"), text=True, keywords=("org_slugs",))
+
+
+def _reindex(user):
+    folder = user.__parent__
+    if folder is not None and hasattr(folder, "reindex"):
+        folder.reindex(user)
 
 
 def set_password(platform, user, password: str):
@@ -129,13 +151,15 @@ def grant_role(org, user, role: str, registry, revoke: bool = False):
     roles = set(org.staff.get(user.login, ()))
     roles.discard(role) if revoke else roles.add(role)
     if roles:
-        org.staff[user.login] = tuple(sorted(roles))
+        if org.staff.get(user.login) != tuple(sorted(roles)):
+            org.staff[user.login] = tuple(sorted(roles))
     else:
         org.staff.pop(user.login, None)
     slugs = set(user.staff_of)
     slugs.add(org.slug) if roles else slugs.discard(org.slug)
     if tuple(sorted(slugs)) != user.staff_of:
         user.staff_of = tuple(sorted(slugs))
+        _reindex(user)
 
 
 def link_account(user, account):

@@ -8,6 +8,7 @@ import time
 from pyramid.httpexceptions import HTTPFound, HTTPSeeOther
 from pyramid.i18n import get_localizer
 from pyramid.security import NO_PERMISSION_REQUIRED
+from pyramid.settings import asbool
 from pyramid.view import view_config
 
 from .. import sessions, throttle
@@ -26,7 +27,9 @@ PUBLIC = dict(permission=NO_PERMISSION_REQUIRED)
 
 def _safe_next(request, value):
     # Only same-site paths: never redirect a login to another host.
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+    # Control characters would break the Location header (or smuggle one).
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value \
+            and not any(ord(c) < 32 or ord(c) == 127 for c in value) and len(value) <= 2000:
         return request.application_url + value
     return None
 
@@ -42,6 +45,8 @@ def _landing(request, user):
         first = platform.organisations.get(user.staff_of[0])
         if first is not None:
             return request.resource_url(first, "@@admin")
+    if org is not None:  # logged in on an organisation's page: keep its brand
+        return request.resource_url(org, "cabinet")
     return request.application_url + "/cabinet"
 
 
@@ -149,7 +154,7 @@ def reset(context, request):
                 user.password_changed = utcnow()
                 sessions.end_all_for(platform, login_name)
                 throttle.record_success(platform, login_name)
-            request.session.flash(_("Пароль изменён. Войдите с новым паролем."))
+            request.session.flash(loc.translate(_("Пароль изменён. Войдите с новым паролем.")))
             return HTTPFound(request.resource_url(context, "login"))
     return {"invalid": False, "errors": errors, "token": token, "page_title": _("Новый пароль")}
 
@@ -161,7 +166,8 @@ def language(context, request):
     target = _safe_next(request, request.POST.get("next", "")) or request.resource_url(context)
     response = HTTPSeeOther(target)
     if chosen in LANGUAGES:
-        response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+        response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                            secure=asbool(request.registry.settings.get("lk.secure_cookies", False)))
         user = request.user
         if user is not None and user.locale != chosen:
             user.locale = chosen

@@ -10,8 +10,10 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
 from ..accounts import Account
+from ..i18n import _
 from ..organisations import Organisation
 from ..platform import Platform, get_platform
+from ..widgets import render_widgets
 
 
 def user_accounts(request, user=None):
@@ -37,19 +39,27 @@ def dashboard_groups(request):
     for org, accounts in user_accounts(request).items():
         hooks = plugins.scoped(org.enabled_plugins)
         summaries = []
+        failed = set()
         for account in accounts:
             summary = {}
-            for part in hooks.lk_account_summary(request=request, organisation=org, account=account):
+            parts, broken = hooks.call_each("lk_account_summary", request=request, organisation=org, account=account)
+            failed.update(broken)
+            for part in parts:
                 summary.update(part or {})
             for key, value in summary.items():
                 if isinstance(value, Decimal):
                     totals[key] = totals.get(key, Decimal("0")) + value
             summaries.append((account, summary))
         widgets = []
-        for batch in hooks.lk_dashboard_widgets(request=request, organisation=org, accounts=accounts):
+        batches, broken = hooks.call_each("lk_dashboard_widgets", request=request, organisation=org,
+                                          accounts=accounts)
+        failed.update(broken)
+        for batch in batches:
             widgets.extend(batch or ())
         widgets.sort(key=lambda w: w.order)
-        groups.append({"organisation": org, "accounts": summaries, "widgets": widgets})
+        widgets, render_failed = render_widgets(request, widgets, org)
+        groups.append({"organisation": org, "accounts": summaries, "widgets": widgets,
+                       "unavailable": bool(failed or render_failed)})
     return groups, totals
 
 
@@ -57,7 +67,7 @@ def dashboard_groups(request):
 @view_config(context=Organisation, name="cabinet", renderer="cabinet.pt", permission="cabinet.view")
 def dashboard(context, request):
     groups, totals = dashboard_groups(request)
-    return {"groups": groups, "totals": totals, "page_title": "Личный кабинет"}
+    return {"groups": groups, "totals": totals, "page_title": _("Личный кабинет")}
 
 
 @view_config(context=Account, renderer="account.pt", permission="account.view")
@@ -76,7 +86,9 @@ def home(context, request):
 def organisation_home(context, request):
     """The organisation's public page, readable without logging in."""
     sections = []
-    for batch in request.hooks.lk_public_sections(request=request, organisation=context):
+    batches, failed = request.hooks.call_each("lk_public_sections", request=request, organisation=context)
+    for batch in batches:
         sections.extend(batch or ())
     sections.sort(key=lambda w: w.order)
+    sections, _failed = render_widgets(request, sections, context)
     return {"organisation": context, "sections": sections, "page_title": context.display_name}

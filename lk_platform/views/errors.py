@@ -50,6 +50,12 @@ def bad_csrf(exc, request):
 def http_error(exc, request):
     if exc.code < 400:
         return exc
+    if exc.code == 413:
+        limit = int(request.registry.settings.get("lk.max_upload_bytes", 0))
+        return _page(request, 413, _("Файл или форма слишком велики: можно отправить не больше ${size} МБ. "
+                                     "Ничего не сохранено.",
+                                     mapping={"size": "%.1f" % (limit / 1048576) if limit % 1048576 else
+                                              limit // 1048576}))
     return _page(request, exc.code, MESSAGES.get(exc.code, _("Ошибка запроса.")))
 
 

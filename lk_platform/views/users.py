@@ -453,7 +453,6 @@ def platform_users(context, request):
 def add_schema(scope):
     """UserSchema plus how the first password is set and, in an
     organisation, an account to link and a role to grant."""
-    request = scope.request
     schema = UserSchema().clone()
     del schema["blocked"]
     schema["locale"].widget = deform.widget.SelectWidget(values=list(LANGUAGES.items()))

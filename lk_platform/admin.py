@@ -67,6 +67,19 @@ def display(value, api=None):
     return str(value)
 
 
+def choice_labels(request, schema):
+    """``{field: {stored value: its title}}`` for select/radio fields, so lists
+    show "Авария" rather than "outage"."""
+    bound = schema.bind(request=request, context=request.context, organisation=request.organisation)
+    loc = get_localizer(request)
+    labels = {}
+    for node in bound.children:
+        values = getattr(node.widget, "values", None)
+        if values and isinstance(values, (list, tuple)):
+            labels[node.name] = {v: loc.translate(t) for v, t in values if isinstance(v, (str, int))}
+    return labels
+
+
 class FolderAdmin:
     def __init__(self, context: Folder, request):
         self.context = context
@@ -100,6 +113,15 @@ class FolderAdmin:
         items = [readable(i) for i in items]
         pages = max(1, (total + size - 1) // size)
 
+        labels = choice_labels(request, schema)
+        api = request.api
+
+        def cell(item, col):
+            value = item.get_values([col])[col]
+            if col in labels and not isinstance(value, (list, tuple)):
+                return labels[col].get(value, display(value, api))
+            return display(value, api)
+
         def link(**kw):
             q = {"q": search, "sort": sort or "", "dir": "desc" if reverse else "", "size": size, "page": page}
             q.update(kw)
@@ -109,7 +131,7 @@ class FolderAdmin:
             "ct": self.ct, "folder": self.context, "items": items, "total": total, "page": page,
             "pages": pages, "size": size, "search": search, "sort": sort, "reverse": reverse,
             "columns": cols, "titles": column_titles(request, self.ct, schema, cols), "link": link,
-            "display": display,
+            "display": display, "cell": cell,
             "can_add": self.ct.addable and bool(request.has_permission(self.ct.permission("add"), self.context)),
             "export_url": request.resource_url(self.context, "@@export.csv",
                                                query={"q": search} if search else None),
@@ -134,7 +156,7 @@ class FolderAdmin:
             self.context.reindex(obj)
             audit(request, "add:" + self.ct.name, obj, {k: (None, v) for k, v in appstruct.items()})
             notify(request, self.org, ObjectAdded(obj, self.ct.name))
-            request.session.flash(_("Сохранено"))
+            request.session.flash(request.localizer.translate(_("Сохранено")))
             return HTTPFound(request.resource_url(obj, "@@admin"))
         return {"form": form.render(), "ct": self.ct, "title": self.ct.title}
 
@@ -219,7 +241,7 @@ class ItemAdmin:
                 self.context.__parent__.reindex(self.context)
                 audit(request, "edit:" + self.ct.name, self.context, changes)
                 notify(request, self.org, ObjectModified(self.context, self.ct.name, changes))
-            request.session.flash(_("Сохранено") if changes else _("Изменений нет"))
+            request.session.flash(request.localizer.translate(_("Сохранено") if changes else _("Изменений нет")))
             return HTTPFound(request.resource_url(self.context, "@@admin"))
         values = {k: v for k, v in self.context.get_values(names).items() if v is not None}
         return {"form": form.render(values), "ct": self.ct, "title": self.context.display_title}
@@ -231,7 +253,7 @@ class ItemAdmin:
             audit(request, "delete:" + self.ct.name, self.context)
             notify(request, self.org, ObjectRemoved(self.context, self.ct.name))
             folder.remove(self.context.__name__)
-            request.session.flash(_("Удалено"))
+            request.session.flash(request.localizer.translate(_("Удалено")))
             return HTTPFound(request.resource_url(folder, "@@admin"))
         return {"ct": self.ct, "obj": self.context}
 

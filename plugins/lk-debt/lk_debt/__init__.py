@@ -1,0 +1,1 @@
+"""lk_platform plugin ``debt``: accruals, payments and debt per personal account."""

@@ -1,0 +1,149 @@
+"""The receipt (единый платёжный документ) of one account for one period:
+its figures, the payee's details, the ST00012 payment QR code, and the PDF.
+
+One template (``templates/receipt.pt``) serves the printable HTML page and
+the PDF, which WeasyPrint renders from the same HTML.
+"""
+from __future__ import annotations
+
+import base64
+import threading
+from decimal import Decimal
+
+from lk_platform.themes import render
+
+from . import paymentqr, periods
+from .content import channel_title
+from .formatting import rub
+from .ledger import money
+from .schemas import BANK_FIELDS, settings_of
+
+TEMPLATE = "lk_debt:templates/receipt.pt"
+ZERO = Decimal("0.00")
+
+
+def payee_of(organisation, settings=None) -> dict:
+    settings = settings if settings is not None else settings_of(organisation)
+    return {
+        "name": settings["payee_name"] or organisation.legal_name or organisation.title,
+        "inn": settings["payee_inn"] or organisation.inn or "",
+        "kpp": settings["payee_kpp"] or organisation.kpp or "",
+        "settlement_account": settings["settlement_account"],
+        "bank_name": settings["bank_name"],
+        "bic": settings["bic"],
+        "correspondent_account": settings["correspondent_account"],
+        "address": organisation.address or "",
+        "phone": organisation.phone or "",
+        "email": organisation.email or "",
+        "complete": all(settings.get(f) for f in BANK_FIELDS),
+    }
+
+
+def qr_fields(payee: dict, account, period: int, to_pay: Decimal) -> dict:
+    """The GOST R 56042-2014 fields of the receipt's QR code."""
+    fields = {
+        "Name": payee["name"],
+        "PersonalAcc": payee["settlement_account"],
+        "BankName": payee["bank_name"],
+        "BIC": payee["bic"],
+        "CorrespAcc": payee["correspondent_account"],
+        "PayeeINN": payee["inn"],
+        "KPP": payee["kpp"],
+        # No Sum when nothing is due: the payer's bank app then asks for the amount.
+        "Sum": int(to_pay.scaleb(2)) if to_pay > 0 else None,
+        "PersAcc": account.number,
+        "PaymPeriod": periods.compact(period),
+        "Purpose": "Оплата ЖКУ за %s, л/с %s" % (periods.short(period), account.number),
+        "PayerAddress": account.address,
+        "TechCode": "02",  # housing and communal services
+    }
+    return fields
+
+
+def receipt_data(request, organisation, account, ledger, period: int) -> dict | None:
+    """Everything the receipt template shows; None if there is no statement for ``period``."""
+    statement = ledger.statement(period)
+    row = ledger.row(period)
+    if statement is None or row is None:
+        return None
+    settings = settings_of(organisation)
+    payee = payee_of(organisation, settings)
+    to_pay = max(row.closing, ZERO)
+    qr = {"png": None, "text": "", "problem": ""}
+    if payee["complete"]:
+        try:
+            fields = qr_fields(payee, account, period, to_pay)
+            data = paymentqr.payload(fields)
+            qr = {"png": "data:image/png;base64," + base64.b64encode(paymentqr.png(data)).decode("ascii"),
+                  "text": data.decode("utf-8"), "problem": ""}
+        except paymentqr.PaymentQRError as exc:
+            qr["problem"] = "QR-код не сформирован: %s" % exc
+    else:
+        qr["problem"] = "Банковские реквизиты организации не заполнены — QR-код для оплаты не сформирован."
+    payments = [{"date": p.date, "amount": p.amount, "channel": channel_title(p.channel)}
+                for p in ledger.payments_in(period)]
+    return {
+        "organisation": organisation, "account": account, "period": period,
+        "period_label": periods.label(period), "period_short": periods.short(period),
+        "period_iso": periods.iso(period),
+        "due_date": periods.due_date(period, settings["due_day"]),
+        "payee": payee, "lines": statement.lines, "row": row, "to_pay": to_pay,
+        "overpaid": max(-row.closing, ZERO), "payments": payments,
+        "opening_label": "Переплата на начало периода" if row.opening_k < 0 else "Долг на начало периода",
+        "show_penalties": bool(settings["show_penalties"]), "qr": qr,
+        "totals": {"accrued": money(statement.accrued_k), "recalculation": money(statement.recalculation_k),
+                   "benefits": money(statement.benefits_k), "penalties": money(statement.penalties_k),
+                   "total": money(statement.total_k)},
+        "issued": organisation.now(),
+    }
+
+
+def render_html(request, data: dict, for_pdf: bool = False) -> str:
+    return render(request, TEMPLATE, dict(data, for_pdf=for_pdf, rub=rub,
+                                          page_title="Квитанция за " + data["period_label"]))
+
+
+#: PDFs rendered at once: a burst of downloads waits here instead of taking
+#: every server thread (a receipt takes a few hundred milliseconds of CPU).
+PDF_SLOTS = threading.BoundedSemaphore(2)
+PDF_WAIT_SECONDS = 20
+
+
+class Busy(RuntimeError):
+    """Too many receipts are being rendered; the caller answers 503."""
+
+
+def render_pdf(request, data: dict) -> bytes:
+    import weasyprint
+    html = render_html(request, data, for_pdf=True)
+    if not PDF_SLOTS.acquire(timeout=PDF_WAIT_SECONDS):
+        raise Busy()
+    try:
+        return weasyprint.HTML(string=html, url_fetcher=_data_urls_only()).write_pdf()
+    finally:
+        PDF_SLOTS.release()
+
+
+def fingerprint(organisation, account, period: int) -> tuple:
+    """What a receipt shows besides the ledger: a cached PDF is reused only
+    while none of it changed (and only on the day it was made)."""
+    return ("receipt.pdf", period, organisation.now().date(), tuple(sorted(settings_of(organisation).items())),
+            organisation.legal_name, organisation.title, organisation.inn, organisation.kpp, organisation.address,
+            organisation.phone, organisation.email, account.holder, account.address, account.area,
+            account.residents)
+
+
+def _data_urls_only():
+    # The PDF embeds everything it shows; fetching a URL from inside a request
+    # could call this very server (and wait on itself) or reach elsewhere.
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before 66 takes a plain function
+        import weasyprint
+
+        def fetch(url, *args, **kwargs):
+            if not url.startswith("data:"):
+                raise ValueError("external resource refused in a receipt: %s" % url[:80])
+            return weasyprint.default_url_fetcher(url)
+        return fetch
+    return URLFetcher(allowed_protocols=("data",), fail_on_errors=False)

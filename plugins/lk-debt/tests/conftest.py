@@ -1,0 +1,102 @@
+"""Helpers for the debt plugin's tests (the app, database and browser
+fixtures come from ``lk_platform.testing`` through the root conftest)."""
+from __future__ import annotations
+
+import base64
+import io
+import re
+from urllib.parse import urlencode
+
+import pytest
+
+from lk_platform.testing import DB, Browser
+
+from lk_debt.formatting import rub
+
+ACC1 = "/o/vodokanal/accounts/1000001/"     # ivanov's
+ACC2 = "/o/vodokanal/accounts/1000002/"     # petrova's
+UKDOM1 = "/o/uk-dom/accounts/2000001/"      # ivanov's at the other organisation
+
+
+def url(base, name, **params):
+    return base + name + ("?" + urlencode(params) if params else "")
+
+
+class Debt:
+    """Drives the plugin's pages as residents and staff; reads the database.
+    (Test modules cannot import this conftest, so its helpers ride on the fixture.)"""
+    ACC1, ACC2, UKDOM1 = ACC1, ACC2, UKDOM1
+
+    def __init__(self, app):
+        self.app = app
+        self._browsers = {}
+
+    def browser(self, login=None):
+        if login not in self._browsers:
+            browser = Browser(self.app)
+            if login:
+                browser.login(login)
+            self._browsers[login] = browser
+        return self._browsers[login]
+
+    def db(self):
+        return DB(self.app)
+
+    def ledger(self, platform, org, number):
+        return platform.organisations[org]["debt_ledgers"][number]
+
+    def snapshot(self, org, number):
+        """Everything stored about an account's ledger, to compare before/after."""
+        with self.db() as platform:
+            ledger = self.ledger(platform, org, number)
+            return (ledger.opening_k, tuple(ledger._statements.items()), tuple(ledger._payments.items()),
+                    ledger._names, ledger.rows, ledger.balance_k)
+
+    def audit(self, org):
+        with self.db() as platform:
+            return platform.organisations[org].audit.page(limit=1000)
+
+    url = staticmethod(lambda *a, **kw: url(*a, **kw))
+    qr_images = staticmethod(lambda html: qr_images(html))
+    decode_qr = staticmethod(lambda image: decode_qr(image))
+    field_errors = staticmethod(lambda html: field_errors(html))
+    rub = staticmethod(lambda k: rub(k))
+
+
+@pytest.fixture
+def debt(lk_demo):
+    """A fresh demo app per test: for tests that change data."""
+    return Debt(lk_demo)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One demo app for a whole module: for tests that only read."""
+    from lk_platform.app import make_app
+    from lk_platform.demo import load_demo
+    from lk_platform.testing import make_settings
+    app = make_app(make_settings(tmp_path_factory.mktemp("debt")))
+    with DB(app) as platform:
+        load_demo(platform, app.registry)
+    yield Debt(app)
+    for db in app.registry._zodb_databases.values():
+        db.close()
+
+
+def qr_images(html: str):
+    """PIL images of every data-URI PNG in ``html``."""
+    from PIL import Image
+    return [Image.open(io.BytesIO(base64.b64decode(m)))
+            for m in re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)]
+
+
+def decode_qr(image):
+    import zxingcpp
+    found = zxingcpp.read_barcodes(image)
+    assert len(found) == 1, "expected exactly one QR code"
+    return found[0].bytes
+
+
+def field_errors(html: str):
+    """Texts of deform's error messages on a page."""
+    return re.findall(r'class="[^"]*(?:invalid-feedback|help-block error|errorMsg)[^"]*"[^>]*>\s*([^<]+)', html)

@@ -88,7 +88,7 @@ class AccountSchema(colander.Schema):
                                    validator=colander.Length(max=20), missing="")
     apartment = colander.SchemaNode(colander.String(), title=_("Квартира"),
                                     validator=colander.Length(max=20), missing="")
-    area = colander.SchemaNode(DecimalText(places=2, integer_digits=6), title=_("Площадь, м²"),
+    area = colander.SchemaNode(DecimalText(places=2, integer_digits=6, quant="0.01"), title=_("Площадь, м²"),
                                validator=colander.Range(min=Decimal("0"), max=Decimal("100000")),
                                missing=None)
     residents = colander.SchemaNode(colander.Integer(), title=_("Зарегистрировано жильцов"),

@@ -17,8 +17,11 @@ class DecimalText(colander.Decimal):
     "1e9", "NaN" and "абв" are refused, and so are more than ``places``
     digits after the comma (never rounded silently)."""
 
-    def __init__(self, places=2, signed=False, integer_digits=12):
+    def __init__(self, places=2, signed=False, integer_digits=12, quant=None):
         super().__init__()
+        # Pads to a fixed number of places (48,5 -> 48.50); never rounds, since
+        # ``places`` already refuses longer input.
+        self.quantum = Decimal(quant) if quant else None
         self.places = places
         self.signed = signed
         sign = r"[-+−]?" if signed else r"\+?"
@@ -48,7 +51,8 @@ class DecimalText(colander.Decimal):
                 msg = "«%s»: введите число, например %s" % (_title(node), "1234,56" if self.places else "12")
             raise colander.Invalid(node, msg)
         try:
-            return Decimal(text.replace(",", ".").replace("−", "-"))
+            value = Decimal(text.replace(",", ".").replace("−", "-"))
+            return value.quantize(self.quantum) if self.quantum is not None else value
         except InvalidOperation:  # the pattern already excludes it
             raise colander.Invalid(node, "«%s»: введите число" % _title(node))
 

@@ -239,12 +239,19 @@ class TemplateAPI:
         from .i18n import _
         return get_localizer(self.request).translate(_(msgid, mapping=mapping))
 
+    @cached_property
+    def _urls(self):
+        from .urls import URLMaker
+        return URLMaker(self.request)
+
     def url(self, resource, *elements, **kw):
+        if set(kw) <= {"query", "anchor"}:
+            return self._urls(resource, *elements, **kw)
         return self.request.resource_url(resource, *elements, **kw)
 
     @cached_property
     def org_url(self):
-        return self.request.resource_url(self.organisation) if self.organisation is not None else "/"
+        return self._urls(self.organisation) if self.organisation is not None else self._urls.base + "/"
 
     @cached_property
     def cabinet_menu(self):

@@ -75,7 +75,7 @@ def test_admin_adds_an_account_through_the_generated_form(page, log_in):
     number.fill("77 01!")
     page.get_by_label("Улица").fill("Лесная")
     page.get_by_label("Дом").fill("8")
-    page.get_by_label("Площадь, м²").fill("48.5")
+    page.get_by_label("Площадь, м²").fill("48,5")  # a decimal comma, as people type it
     with page.expect_navigation():
         page.get_by_role("button", name="Сохранить").click()
 

@@ -1,0 +1,1 @@
+"""Meters and meter readings for lk_platform (the ``meters`` plugin)."""

@@ -1,0 +1,153 @@
+"""Monthly consumption of a meter and its chart: server-rendered SVG with
+``<title>``/``<desc>`` and per-bar titles, so it reads without JavaScript
+and screen readers get the same facts as the table next to it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from xml.sax.saxutils import escape
+
+from .periods import add_months, months_between, period_title, period_year_month
+from .readings import current_readings
+from .validation import consumption, format_number
+from .vocabulary import MONTHS_SHORT
+
+
+def monthly_consumption(meter) -> dict[int, Decimal]:
+    """Consumption per period from the readings that count. A gap of several
+    months is spread evenly over them (the chart would otherwise show a
+    spike and empty months); a roll-over of the counter is accounted for."""
+    out: dict[int, Decimal] = {}
+    before = meter.initial_values
+    before_period = meter.installed.year * 100 + meter.installed.month if meter.installed else None
+    for reading in current_readings(meter):
+        if not reading.counts or len(reading.values) != len(before):
+            continue
+        used = sum((consumption(b, v, meter.capacity)[0] for b, v in zip(before, reading.values)), Decimal(0))
+        if used > meter.capacity / 10 * len(before):
+            used = Decimal(0)  # an implausible jump (a correction): do not draw it
+        months = months_between(before_period, reading.period) if before_period else 1
+        months = max(1, months)
+        share = (used / months).quantize(meter.quantum, rounding=ROUND_HALF_UP)
+        for k in range(months):
+            period = add_months(reading.period, -k)
+            out[period] = out.get(period, Decimal(0)) + share
+        before, before_period = reading.values, reading.period
+    return out
+
+
+@dataclass(frozen=True)
+class Month:
+    period: int
+    used: Decimal | None
+    last_year: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        """Percentage change against the same month a year earlier."""
+        if self.used is None or not self.last_year:
+            return None
+        return ((self.used - self.last_year) / self.last_year * 100).quantize(Decimal("1"), ROUND_HALF_UP)
+
+
+def last_months(meter, until: int, count: int = 12) -> list[Month]:
+    data = monthly_consumption(meter)
+    periods = [add_months(until, -k) for k in range(count - 1, -1, -1)]
+    return [Month(p, data.get(p), data.get(add_months(p, -12))) for p in periods]
+
+
+def comparison_text(meter, month: Month) -> str:
+    unit = meter.unit_label
+    if month.used is None:
+        return "За %s показаний нет." % period_title(month.period)
+    text = "%s: %s %s" % (period_title(month.period).capitalize(), format_number(month.used), unit)
+    if month.last_year is None:
+        return text + "; за тот же месяц прошлого года данных нет."
+    change = month.change
+    if change is None or change == 0:
+        how = "столько же, сколько"
+    elif change > 0:
+        how = "на %s%% больше, чем" % change
+    else:
+        how = "на %s%% меньше, чем" % -change
+    return text + " — %s в %s (%s %s)." % (how, _prepositional(add_months(month.period, -12)),
+                                              format_number(month.last_year), unit)
+
+
+_PREP = ("январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре", "октябре",
+         "ноябре", "декабре")
+
+
+def _prepositional(period: int) -> str:
+    year, month = period_year_month(period)
+    return "%s %d" % (_PREP[month - 1], year)
+
+
+def _nice_top(value: Decimal) -> Decimal:
+    if value <= 0:
+        return Decimal(1)
+    exponent = value.adjusted()
+    step = Decimal(10) ** exponent
+    for k in (1, 2, 2.5, 5, 10):
+        top = step * Decimal(str(k))
+        if top >= value:
+            return top
+    return step * 10
+
+
+def chart_svg(meter, months: list[Month], svg_id: str = "chart") -> str:
+    """Bars of the months' consumption, last year's same months as outlines."""
+    width, height, left, bottom, top_pad = 640, 260, 56, 36, 16
+    plot_w, plot_h = width - left - 10, height - bottom - top_pad
+    peak = max([m.used or 0 for m in months] + [m.last_year or 0 for m in months] + [Decimal(0)])
+    top = _nice_top(Decimal(peak))
+    slot = plot_w / max(1, len(months))
+    bar = slot * 0.38
+    unit = meter.unit_label
+    title = "Расход: %s" % meter.display_title
+    desc = "Помесячный расход, %s, за %s — %s. Тёмные столбцы — этот год, светлые контуры — тот же месяц " \
+           "годом раньше." % (unit, period_title(months[0].period), period_title(months[-1].period)) \
+        if months else "Нет данных"
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="meter-chart" role="img" '
+           'aria-labelledby="%s-title %s-desc">' % (width, height, svg_id, svg_id),
+           '<title id="%s-title">%s</title>' % (svg_id, escape(title)),
+           '<desc id="%s-desc">%s</desc>' % (svg_id, escape(desc))]
+    for k in range(5):
+        value = top * k / 4
+        y = top_pad + plot_h - plot_h * k / 4
+        out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" class="grid"/>' % (left, width - 10, y, y))
+        out.append('<text x="%d" y="%.1f" class="axis" text-anchor="end">%s</text>'
+                   % (left - 6, y + 4, escape(format_number(value.normalize() if value else Decimal(0)))))
+    out.append('<text x="4" y="12" class="axis">%s</text>' % escape(unit))
+    for i, month in enumerate(months):
+        x = left + i * slot + slot * 0.1
+        year, m = period_year_month(month.period)
+        label = MONTHS_SHORT[m - 1] + (" %02d" % (year % 100) if m == 1 or i == 0 else "")
+        out.append('<text x="%.1f" y="%d" class="axis" text-anchor="middle">%s</text>'
+                   % (left + i * slot + slot / 2, height - bottom + 16, escape(label)))
+        if month.last_year is not None:
+            h = float(month.last_year / top) * plot_h
+            out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar-last-year">'
+                       '<title>%s</title></rect>' % (
+                           x + bar, top_pad + plot_h - h, bar, h,
+                           escape("%s: %s %s" % (period_title(add_months(month.period, -12)),
+                                                 format_number(month.last_year), unit))))
+        if month.used is not None:
+            h = float(month.used / top) * plot_h
+            out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar">'
+                       '<title>%s</title></rect>' % (
+                           x, top_pad + plot_h - h, bar, h,
+                           escape("%s: %s %s" % (period_title(month.period), format_number(month.used), unit))))
+    out.append('<line x1="%d" x2="%d" y1="%d" y2="%d" class="baseline"/>'
+               % (left, width - 10, top_pad + plot_h, top_pad + plot_h))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def standalone_svg(svg: str) -> str:
+    """The chart as a file: an XML declaration and inline styles."""
+    style = ("<style>.grid{stroke:#ddd}.baseline{stroke:#555}.axis{font:11px sans-serif;fill:#333}"
+             ".bar{fill:#1f5fa8}.bar-last-year{fill:none;stroke:#8aa9cf;stroke-width:1.5}</style>")
+    head, _, rest = svg.partition(">")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + head + ">" + style + rest
+

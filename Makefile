@@ -38,7 +38,7 @@ test: setup sysdeps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: setup
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_pages.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/test-*

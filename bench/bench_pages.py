@@ -35,10 +35,10 @@ CORE_PAGES = [
 ]
 
 
-def plugin_pages():
+def plugin_pages(exclude=()):
     from lk_platform.plugins import Plugins
     pages = []
-    plugins = Plugins.load()
+    plugins = Plugins.load(exclude=exclude)
     for name in plugins.optional:
         package = getattr(plugins.pm.get_plugin(name), "__name__", "").split(".")[0]
         try:
@@ -82,15 +82,22 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of load per page before measuring")
+    parser.add_argument("--only", help="measure the core with this one plugin on (its own database)")
     parser.add_argument("--path", default=None)
     args = parser.parse_args(argv)
-    path = args.path or os.path.join(HERE, "var", "bench-%d-%d.fs" % (args.accounts, args.months))
+    exclude = ()
+    if args.only:
+        from lk_platform.plugins import Plugins
+        exclude = tuple(n for n in Plugins.load().optional if n != args.only)
+    path = args.path or os.path.join(HERE, "var", "bench-%s%d-%d.fs" % (
+        args.only + "-" if args.only else "", args.accounts, args.months))
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    fill.fill(path, args.accounts, args.months)
+    fill.fill(path, args.accounts, args.months, exclude=exclude)
 
     port = free_port()
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(fill.settings_for(path), f)
+        json.dump(fill.settings_for(path, exclude), f)
     server = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), f.name, str(port),
                                str(args.threads)], stdout=subprocess.PIPE, text=True)
     try:
@@ -104,10 +111,11 @@ def main(argv=None):
                 time.sleep(0.1)
         cookies = {"resident": login(port, "resident"), "staff": login(port, "staff")}
         rows = []
-        hello = loadgen.measure(base, ["/hello"], args.clients, args.seconds)
+        hello = loadgen.measure(base, ["/hello"], args.clients, args.seconds, warmup=args.warmup)
         rows.append(("bare Pyramid hello", hello, None, None))
-        for title, page, who, target in CORE_PAGES + plugin_pages():
-            result = loadgen.measure(base, [page], args.clients, args.seconds, headers=cookies[who])
+        for title, page, who, target in CORE_PAGES + plugin_pages(exclude):
+            result = loadgen.measure(base, [page], args.clients, args.seconds, headers=cookies[who],
+                                     warmup=args.warmup)
             rows.append((title, result, target, page))
         print()
         print("%d accounts, %d months; %d clients, %d server threads, %.0f s per row; %s"

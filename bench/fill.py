@@ -31,8 +31,9 @@ PASSWORD = "Bench-password-2026"
 STREETS = ["Ленина", "Садовая", "Лесная", "Мира", "Гагарина", "Советская", "Школьная", "Заречная"]
 
 
-def settings_for(path):
+def settings_for(path, exclude=()):
     return {
+        "lk.plugins.exclude": " ".join(exclude),
         "here": os.path.join(REPO, "etc"),
         "zodbconn.uri": "file://%s?blobstorage_dir=%s&connection_cache_size=200000&connection_pool_size=32"
                         % (path, path + ".blobs"),
@@ -43,14 +44,14 @@ def settings_for(path):
     }
 
 
-def fill(path, accounts, months, resident_accounts=10):
+def fill(path, accounts, months, resident_accounts=10, exclude=()):
     from lk_platform.accounts import Account
     from lk_platform.app import make_app
     from lk_platform.organisations import create_organisation, enable_plugin
     from lk_platform.platform import ROOT_KEY
     from lk_platform.users import create_user, grant_role, link_account
 
-    app = make_app(settings_for(path))
+    app = make_app(settings_for(path, exclude))
     registry = app.registry
     db = registry._zodb_databases[""]
     tm = transaction.TransactionManager()

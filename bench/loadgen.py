@@ -43,7 +43,8 @@ def measure(base_url, paths, concurrency=16, seconds=5.0, headers=None, warmup=1
     host, port = parts.hostname, parts.port or 80
     headers = dict(headers or {})
     if warmup:
-        measure(base_url, paths, concurrency=min(concurrency, 4), seconds=warmup, headers=headers, warmup=0)
+        # Full concurrency, so every server thread's connection has a warm cache.
+        measure(base_url, paths, concurrency=concurrency, seconds=warmup, headers=headers, warmup=0)
     latencies, errors, lock = [], [], threading.Lock()
     deadline = time.perf_counter() + seconds
     started = time.perf_counter()

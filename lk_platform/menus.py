@@ -8,7 +8,7 @@ from .i18n import _
 def _absolute(request, org, item):
     if org is None or "://" in item.url or item.url.startswith("/"):
         return item
-    return MenuItem(item.title, request.resource_url(org) + item.url, item.order, item.icon, item.permission)
+    return MenuItem(item.title, request.api.org_url + item.url, item.order, item.icon, item.permission)
 
 
 def _collect(request, hookname):

@@ -269,7 +269,10 @@ class TemplateAPI:
         return is_staff(self.request, self.organisation)
 
     def flash_messages(self):
-        return self.request.session.pop_flash()
+        # pop_flash marks the session changed even when empty, which re-signs
+        # and re-sends the cookie on every page; peek first.
+        session = self.request.session
+        return session.pop_flash() if session.peek_flash() else []
 
     def format_money(self, value):
         from .money import format_money

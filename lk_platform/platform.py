@@ -39,12 +39,16 @@ class Platform(Persistent):
     @property
     def __acl__(self):
         from pyramid.threadlocal import get_current_registry
-        acl = [(Allow, "role:operator", ALL_PERMISSIONS)]
-        roles = getattr(get_current_registry(), "lk_roles", {})
-        for role in roles.values():
-            acl.append((Allow, "role:" + role.name, role.permissions))
-        acl.append((Allow, Authenticated, ("cabinet.view",)))
-        acl.append((Allow, Everyone, ("public.view",)))
+        registry = get_current_registry()
+        acl = getattr(registry, "lk_platform_acl", None)
+        if acl is None:  # roles are fixed at start-up: build once per registry
+            acl = [(Allow, "role:operator", ALL_PERMISSIONS)]
+            for role in getattr(registry, "lk_roles", {}).values():
+                acl.append((Allow, "role:" + role.name, role.permissions))
+            acl.append((Allow, Authenticated, ("cabinet.view",)))
+            acl.append((Allow, Everyone, ("public.view",)))
+            if hasattr(registry, "lk_roles"):
+                registry.lk_platform_acl = acl
         return acl
 
     def organisation_for_host(self, host: str):

@@ -66,6 +66,15 @@ class SecurityPolicy:
         return user.login if user is not None else None
 
     def principals(self, request, context):
+        # Menus and widgets ask many permissions of the same few contexts.
+        cache = request.environ.setdefault("lk.principals", {})
+        key = id(context)
+        found = cache.get(key)
+        if found is None or found[0] is not context:
+            found = cache[key] = (context, self._principals(request, context))
+        return found[1]
+
+    def _principals(self, request, context):
         principals = [Everyone]
         user = self.identity(request)
         if user is None:

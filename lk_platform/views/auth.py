@@ -80,6 +80,7 @@ def login(context, request):
                 user.last_login = utcnow()
                 sessions.start(request, platform, user.login)
                 request.environ.pop("lk.identity", None)
+                request.environ.pop("lk.principals", None)
                 notify(request, request.organisation, UserLoggedIn(user))
                 return HTTPSeeOther(_safe_next(request, next_url) or _landing(request, user))
             else:

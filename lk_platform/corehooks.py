@@ -63,3 +63,22 @@ def lk_admin_menu(request, organisation):
 @hookimpl
 def lk_cabinet_menu(request, organisation):
     return [MenuItem(_("Главная"), request.application_url + "/cabinet", 0)]
+
+
+def _reindex_catalogs(platform, registry):
+    """Create the catalog indexes that content types declare for every
+    organisation's containers and for users, filling them from stored
+    objects (databases made before an index existed)."""
+    from .organisations import ensure_type_indexes
+    from .users import USER_INDEXES
+    for org in platform.organisations.values():
+        for plugin in {"core", *org.enabled_plugins}:
+            ensure_type_indexes(org, registry, plugin)
+    platform.users.ensure_indexes(**USER_INDEXES)
+
+
+@hookimpl
+def lk_evolve_steps():
+    from .declarations import EvolveStep
+    return [EvolveStep("core:001-catalog-indexes", _("Индексы каталогов для списков и поиска"),
+                       _reindex_catalogs, order=10)]

@@ -15,6 +15,8 @@ import os
 import re
 import tempfile
 import time
+import unicodedata
+import zipfile
 from urllib.parse import quote
 
 import colander
@@ -22,6 +24,7 @@ from deform.widget import filedict
 from persistent import Persistent
 from pyramid.response import FileIter, Response
 from ZODB.blob import Blob
+from ZODB.interfaces import IBlobStorage
 
 from .dates import utcnow
 from .i18n import _
@@ -34,6 +37,13 @@ _SIGNATURES = (
     ("image/webp", lambda d: d[:4] == b"RIFF" and d[8:12] == b"WEBP", "webp"),
     ("application/pdf", lambda d: d.startswith(b"%PDF-"), "pdf"),
 )
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: content type -> extensions a file name may keep (the first is given otherwise)
+EXTENSIONS = {
+    "image/png": (".png",), "image/jpeg": (".jpg", ".jpeg"), "image/gif": (".gif",),
+    "image/webp": (".webp",), "application/pdf": (".pdf",), DOCX: (".docx",), XLSX: (".xlsx",),
+}
 #: raster images a browser shows safely (SVG is left out on purpose: it is a
 #: document that can carry script)
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
@@ -43,10 +53,31 @@ _UID = re.compile(r"^[A-Za-z0-9]{1,40}$")
 
 
 def sniff(data: bytes) -> str | None:
-    """The content type the bytes really are (of those we accept), or None."""
+    """The content type the bytes really are (of those we accept), or None:
+    SVG, HTML, executables and any other ZIP are None. DOCX/XLSX are told
+    from the whole ``data``, the rest from its first bytes."""
     for content_type, test, _ext in _SIGNATURES:
         if test(data[:16]):
             return content_type
+    if data.startswith(b"PK\x03\x04"):
+        return _office_type(data)
+    return None
+
+
+def _office_type(data: bytes) -> str | None:
+    """DOCX or XLSX: a ZIP with the OOXML members. Only the directory is
+    read (nothing is decompressed), so a zip bomb costs nothing."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
     return None
 
 
@@ -56,6 +87,8 @@ def looks_like_markup(data: bytes) -> bool:
 
 
 def format_size(size: int) -> str:
+    if size < 1024:
+        return "%d Б" % size
     if size >= 1024 * 1024:
         return ("%.1f МБ" % (size / 1048576)).replace(".", ",")
     return "%d КБ" % max(1, round(size / 1024))
@@ -66,7 +99,7 @@ class StoredFile(Persistent):
     ZODB blob (kept out of the object cache and out of the pickles)."""
 
     def __init__(self, data: bytes, filename: str, content_type: str):
-        self.filename = safe_filename(filename)
+        self.filename = safe_filename(filename, content_type)
         self.content_type = content_type
         self.size = len(data)
         self.sha256 = hashlib.sha256(data).hexdigest()
@@ -74,6 +107,15 @@ class StoredFile(Persistent):
         self.blob = Blob()
         with self.blob.open("w") as f:
             f.write(data)
+
+    @property
+    def is_image(self) -> bool:
+        """A raster image a browser may show inline (never SVG)."""
+        return self.content_type in IMAGE_TYPES
+
+    @property
+    def size_text(self) -> str:
+        return format_size(self.size)
 
     @property
     def version(self) -> str:
@@ -87,11 +129,30 @@ class StoredFile(Persistent):
         with self.open() as f:
             return f.read()
 
+    def __str__(self):   # what the audit log shows
+        return "%s (%s)" % (self.filename, self.size_text)
 
-def safe_filename(name: str) -> str:
-    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+
+def safe_filename(name: str, content_type: str | None = None, default: str = "file") -> str:
+    """The browser's file name without folders, control or shell-special
+    characters; with ``content_type``, ending in an extension of that type
+    (``photo.JPEG`` stays ``photo.jpeg``, ``x.jpg`` of a PNG becomes ``x.jpg.png``)."""
+    name = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|*?:')
-    return name.strip(" .")[:120] or "file"
+    name = name.strip(" .")[:120] or default
+    keep = EXTENSIONS.get(content_type)
+    if keep:
+        base, ext = os.path.splitext(name)
+        if ext.lower() in keep:
+            return base + ext.lower()
+        return name[:100] + keep[0]
+    return name
+
+
+def blobs_supported(persistent_obj) -> bool:
+    """Whether the database ``persistent_obj`` lives in can keep blobs."""
+    jar = getattr(persistent_obj, "_p_jar", None)
+    return jar is not None and IBlobStorage.providedBy(jar.db().storage)
 
 
 def read_upload(value, limit: int) -> bytes:
@@ -233,9 +294,10 @@ class UploadTmpStore:
 
 
 def file_response(request, stored: StoredFile, immutable: bool = False, max_age: int = 300,
-                  attachment: bool = False) -> Response:
+                  attachment: bool = False, cache_control: str | None = None) -> Response:
     """Serve a stored file: the sniffed type, validators for 304s, and headers
-    that stop a browser from running anything inside it."""
+    that stop a browser from running anything inside it. ``cache_control``
+    replaces the public caching (e.g. ``"private, no-store"``)."""
     response = Response(content_type=stored.content_type, conditional_response=True)
     if stored.size <= 2 * 1024 * 1024:
         response.body = stored.read()
@@ -244,12 +306,17 @@ def file_response(request, stored: StoredFile, immutable: bool = False, max_age:
         response.content_length = stored.size
     response.etag = stored.sha256
     response.last_modified = stored.uploaded
-    if immutable:
+    if cache_control:
+        response.cache_control = cache_control
+    elif immutable:
         response.cache_control = "public, max-age=31536000, immutable"
     else:
         response.cache_control = "public, max-age=%d" % max_age
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Content-Disposition"] = "%s; filename*=UTF-8''%s" % (
-        "attachment" if attachment else "inline", quote(stored.filename))
+    if stored.content_type != "application/pdf":
+        # Browsers' PDF viewers refuse to open under a sandbox policy.
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in stored.filename)
+    response.headers["Content-Disposition"] = "%s; filename=\"%s\"; filename*=UTF-8''%s" % (
+        "attachment" if attachment else "inline", ascii_name, quote(stored.filename, safe=""))
     return response

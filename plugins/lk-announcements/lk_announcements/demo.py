@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 
 from .announcements import CONTAINER, Announcement
-from .documents import StoredFile, blobs_supported
+from lk_platform.files import StoredFile, blobs_supported
 from .public import DOCUMENTS, PAGES, PublicDocument, PublicPage
 
 log = logging.getLogger(__name__)
@@ -115,5 +115,5 @@ def _public_pages(organisation, platform):
             return
         data = tiny_pdf(["%s" % organisation.slug, "Annual report 2025 (demo)", "Otchet o rabote za 2025 god"])
         _add(documents, PublicDocument(title="Отчёт о работе за 2025 год", description="Годовой отчёт (демо)",
-                                       file=StoredFile(data, "otchet-2025.pdf", "pdf"), order=10, published=True),
+                                       file=StoredFile(data, "otchet-2025.pdf", "application/pdf"), order=10, published=True),
              "report")

@@ -9,7 +9,9 @@ import deform
 from lk_platform.content import Content
 from lk_platform.declarations import Widget
 
-from .documents import DocumentFile, StoredFile, file_widget
+from lk_platform.files import StoredFile
+
+from .documents import INLINE_TYPES, KIND_TITLES, DocumentFile, file_widget
 from .sanitise import SafeHTML, clean, sanitised_notice, visible_text
 
 PAGES = "public_pages"
@@ -65,6 +67,15 @@ class PublicDocument(Content):
     @property
     def downloadable(self) -> bool:
         return isinstance(self.file, StoredFile)
+
+    @property
+    def kind_title(self) -> str:
+        return KIND_TITLES.get(self.file.content_type, "") if self.downloadable else ""
+
+    @property
+    def inline(self) -> bool:
+        """PDF and pictures open in the browser; Word and Excel are downloaded."""
+        return self.downloadable and self.file.content_type in INLINE_TYPES
 
 
 def _notice_validator(node, value):

@@ -2,14 +2,12 @@
 mailing page, and the public pages and document downloads (no login)."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from BTrees.OOBTree import OOTreeSet
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
-from pyramid.response import FileIter, Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
+from lk_platform.files import file_response
 from lk_platform.folders import Folder
 from lk_platform.platform import get_platform
 from lk_platform.views.cabinet import user_accounts
@@ -135,13 +133,5 @@ def public_page(context, request):
 def download(context, request):
     if not context.downloadable or (not context.published and not _staff(request, context)):
         raise HTTPNotFound()
-    stored = context.file
-    response = Response(content_type=stored.mimetype)
-    response.app_iter = FileIter(stored.open())
-    response.content_length = stored.size
-    ascii_name = stored.filename.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "")
-    response.headers["Content-Disposition"] = "%s; filename=\"%s\"; filename*=UTF-8''%s" % (
-        "inline" if stored.inline else "attachment", ascii_name, quote(stored.filename))
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.cache_control = "public, max-age=300" if context.published else "private, no-store"
-    return response
+    return file_response(request, context.file, attachment=not context.inline,
+                         cache_control=None if context.published else "private, no-store")

@@ -9,7 +9,7 @@ from webtest import Upload
 from lk_platform.testing import DB
 
 from lk_announcements.demo import tiny_pdf
-from lk_announcements.documents import detect_kind
+from lk_platform.files import sniff
 from lk_announcements.public import PublicDocument, PublicPage
 
 
@@ -41,7 +41,7 @@ def test_public_page_shows_sections_and_document_without_login(demo_browser):
 
 def test_demo_pdf_is_well_formed():
     data = tiny_pdf(["Hello (world)"])
-    assert detect_kind(data) == "pdf"
+    assert sniff(data) == "application/pdf"
     xref = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
     assert data[xref:xref + 4] == b"xref"
     # every object offset in the table points at "N 0 obj"
@@ -110,13 +110,18 @@ def test_staff_upload_checked_by_content(staff, demo_browser, lk_demo, filename,
     with DB(lk_demo) as platform:
         docs = [d for d in platform.organisations["vodokanal"]["public_documents"].values()
                 if d.title == "Документ " + kind]
-        assert len(docs) == 1 and docs[0].file.kind == kind
+        assert len(docs) == 1 and mimetype in docs[0].file.content_type
         name = docs[0].__name__
         stored_name = docs[0].file.filename
     assert stored_name.endswith({"docx": ".docx", "xlsx": ".xlsx", "png": ".png", "pdf": ".pdf"}[kind])
     demo_browser.app.reset()
     response = demo_browser.get("/o/vodokanal/public_documents/%s/download" % name)
     assert mimetype in response.content_type and response.body == data
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # Word and Excel are downloaded; PDF and pictures open in the browser.
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;" if kind in ("docx", "xlsx") else "inline;")
+    assert response.headers["Cache-Control"] == "public, max-age=300"
 
 
 @pytest.mark.parametrize("filename, data", [
@@ -139,13 +144,13 @@ def test_new_document_needs_a_file_and_edit_keeps_it(staff, lk_demo):
     assert "Выберите файл" in form.submit("save", status=200).text
     with DB(lk_demo) as platform:
         doc = next(iter(platform.organisations["vodokanal"]["public_documents"].values()))
-        name, uid = doc.__name__, doc.file.uid
+        name, oid = doc.__name__, doc.file._p_oid
     form = staff.browser.get("/o/vodokanal/public_documents/%s/@@edit" % name).forms["lkform"]
     form["title"] = "Отчёт (новое название)"
     form.submit("save").follow()
     with DB(lk_demo) as platform:
         doc = platform.organisations["vodokanal"]["public_documents"][name]
-        assert doc.title == "Отчёт (новое название)" and doc.file.uid == uid
+        assert doc.title == "Отчёт (новое название)" and doc.file._p_oid == oid
 
 
 def test_size_limit_refuses_big_files(staff, lk_demo):

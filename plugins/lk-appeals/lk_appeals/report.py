@@ -1,17 +1,15 @@
 """The period report: appeals created in a date range, with times to the
 first answer and to resolution, as CSV for Excel (semicolons, decimal
 commas, UTF-8 with BOM or Windows-1251). Streamed in pages from the created
-index. Staff notes are never part of it."""
+index through the core's :mod:`lk_platform.streaming` (its own connection,
+formula escaping). Staff notes are never part of it."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 
-import transaction
-
 from lk_platform.dates import format_datetime
+from lk_platform.streaming import csv_response
 
 from .queue import period_query
 
@@ -19,7 +17,6 @@ COLUMNS = ("№", "Создано", "Лицевой счёт", "Адрес", "Ж
            "Первый ответ", "До первого ответа, раб. ч", "Срок первого ответа", "Первый ответ в срок",
            "Решено", "До решения, раб. дн.", "Срок решения", "Решено в срок", "Сообщений", "Оценка",
            "Комментарий к оценке")
-BATCH = 500
 
 
 def period_bounds(organisation, first: dt.date, last: dt.date):
@@ -32,12 +29,6 @@ def period_bounds(organisation, first: dt.date, last: dt.date):
 
 def _number(value: Decimal | None) -> str:
     return "" if value is None else format(value, "f").replace(".", ",")
-
-
-def _cell(value) -> str:
-    """Text as Excel will not run it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _yes_no(done, due):
@@ -75,36 +66,16 @@ class _Zone:
         self.tz = tz
 
 
-def stream(db, folder_oid, tz, calendar, start, end, staff_names, encoding="utf-8"):
-    """Yield the CSV in encoded chunks, oldest appeal first.
-
-    The response body is read after the request's ZODB connection is closed,
-    so the rows come from a connection of their own, opened and closed here.
-    """
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";")
+def report_response(folder, tz, calendar, start, end, staff_names, filename, encoding="utf-8"):
+    """The CSV of appeals created in ``[start, end)``, oldest first, as a
+    streamed response (rows read after the view has returned)."""
     zone = _Zone(tz)
 
-    def flush(bom=False):
-        data = buf.getvalue().encode(encoding, errors="replace")
-        buf.seek(0)
-        buf.truncate()
-        return (b"\xef\xbb\xbf" + data) if bom else data
+    def rows(own_folder):
+        docids = period_query(own_folder, start, end).execute().ids
+        if not docids:
+            return
+        for docid in own_folder.catalog["f_created"].sort(docids, raise_unsortable=False):
+            yield row(own_folder.resolve(docid), zone, calendar, staff_names)
 
-    writer.writerow(COLUMNS)
-    yield flush(bom=encoding == "utf-8")
-    tm = transaction.TransactionManager()
-    conn = db.open(tm)
-    try:
-        folder = conn.get(folder_oid)
-        docids = period_query(folder, start, end).execute().ids
-        ordered = list(folder.catalog["f_created"].sort(docids, raise_unsortable=False)) if docids else []
-        for offset in range(0, len(ordered), BATCH):
-            for docid in ordered[offset:offset + BATCH]:
-                appeal = folder.resolve(docid)
-                writer.writerow([_cell(v) for v in row(appeal, zone, calendar, staff_names)])
-            yield flush()
-            conn.cacheGC()
-    finally:
-        tm.abort()
-        conn.close()
+    return csv_response(folder, filename, COLUMNS, rows, encoding)

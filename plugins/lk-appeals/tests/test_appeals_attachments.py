@@ -1,7 +1,9 @@
 """Attachment checks: the type comes from the content, with limits."""
 import io
 
-from lk_appeals.attachments import MAX_FILE_BYTES, MAX_FILES, clean_filename, detect_type, read_uploads
+from lk_platform.files import safe_filename, sniff
+
+from lk_appeals.attachments import MAX_FILE_BYTES, MAX_FILES, read_uploads
 from lk_appeals.demo import demo_png
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 400
@@ -16,11 +18,11 @@ class Field:
 
 
 def test_types_are_told_by_content(jpeg):
-    assert detect_type(jpeg) == "image/jpeg"
-    assert detect_type(demo_png()) == "image/png"
-    assert detect_type(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n") == "application/pdf"
-    assert detect_type(EXE) == "application/x-msdownload"
-    assert detect_type(b"<html><script>alert(1)</script></html>") is None
+    assert sniff(jpeg) == "image/jpeg"
+    assert sniff(demo_png()) == "image/png"
+    assert sniff(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n") == "application/pdf"
+    assert sniff(EXE) is None
+    assert sniff(b"<html><script>alert(1)</script></html>") is None
 
 
 def test_an_executable_named_jpg_is_refused(jpeg):
@@ -43,7 +45,7 @@ def test_size_count_and_empty_files(jpeg):
 
 
 def test_file_names_are_cleaned_and_match_the_type():
-    assert clean_filename("C:\\Users\\Иван\\Фото 1.JPEG", "image/jpeg") == "Фото 1.jpeg"
-    assert clean_filename("../../etc/passwd.jpg", "image/png") == "passwd.jpg.png"
-    assert clean_filename("scan\x00\x07.pdf", "application/pdf") == "scan.pdf"
-    assert clean_filename("...", "image/webp") == "файл.webp"
+    assert safe_filename("C:\\Users\\Иван\\Фото 1.JPEG", "image/jpeg", default="файл") == "Фото 1.jpeg"
+    assert safe_filename("../../etc/passwd.jpg", "image/png", default="файл") == "passwd.jpg.png"
+    assert safe_filename("scan\x00\x07.pdf", "application/pdf", default="файл") == "scan.pdf"
+    assert safe_filename("...", "image/webp", default="файл") == "файл.webp"

@@ -49,7 +49,6 @@ def actor(request):
 def base_namespace(request):
     """What every page of the plugin uses: its CSS, file links, sizes."""
     from ..appeal import STATUSES
-    from ..attachments import human_size
     from .files import file_url
-    return {"appeals_css": request.static_url(CSS), "human_size": human_size, "statuses": STATUSES,
+    return {"appeals_css": request.static_url(CSS), "statuses": STATUSES,
             "file_url": lambda appeal, attachment: file_url(request, appeal, attachment)}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from pyramid.httpexceptions import HTTPFound
-from pyramid.response import Response
 from pyramid.view import view_config
 
 from lk_platform.audit import audit
@@ -21,7 +20,7 @@ from ..attachments import ACCEPT, HINT, read_uploads
 from ..category import MANAGE, eligible_staff, staff_roles
 from ..events import AppealAnswered, AppealStatusChanged
 from ..mail import notify_resident
-from ..report import period_bounds, stream
+from ..report import period_bounds, report_response
 from ..settings import appeal_settings
 from . import actor, base_namespace, display_name
 from .resident import check_text, clean_text
@@ -325,8 +324,5 @@ def report_csv(context, request):
     staff_names = {lg: display_name(request, lg) for lg in eligible_staff(org, request.registry)}
     staff_names.update({"role:" + r.name: "роль: %s" % r.title for r in staff_roles(request.registry)})
     audit(request, "appeal:export", context, {"period": (None, "%s — %s" % (first, last))})
-    db = request.registry._zodb_databases[""]
-    body = stream(db, context._p_oid, org.tz, appeal_settings(org).calendar, start, end, staff_names, encoding)
-    response = Response(app_iter=body, content_type="text/csv", charset=encoding)
-    response.content_disposition = 'attachment; filename="appeals-%s-%s.csv"' % (first, last)
-    return response
+    return report_response(context, org.tz, appeal_settings(org).calendar, start, end, staff_names,
+                           "appeals-%s-%s.csv" % (first, last), encoding)

@@ -24,3 +24,23 @@ def test_select_column_shows_titles_and_custom_field_joins_forms(demo_browser):
     form["x_floor"] = "5"
     form.submit("save").follow()
     assert "<td>5</td>" in demo_browser.get("/o/vodokanal/accounts/@@admin?q=1000003").text.replace(" ", "")
+
+
+def test_custom_field_is_exported_and_stays_in_its_organisation(demo_browser):
+    demo_browser.login("admin.vodokanal")
+    form = demo_browser.get("/o/vodokanal/custom_fields/@@add").forms["lkform"]
+    form["content_type"], form["name"], form["title"], form["kind"] = "account", "meter_room", "Где счётчики", "choice"
+    form["choices"] = "Кухня\nВанная"
+    form.submit("save").follow()
+    form = demo_browser.get("/o/vodokanal/accounts/1000003/@@edit").forms["lkform"]
+    form["x_meter_room"] = "Ванная"
+    form.submit("save").follow()
+    csv_text = demo_browser.get("/o/vodokanal/accounts/@@export.csv").body.decode("utf-8-sig")
+    header, *rows = csv_text.splitlines()
+    assert header.endswith(";Где счётчики")
+    assert any(r.startswith("1000003;") and r.endswith(";Ванная") for r in rows)
+
+    other = type(demo_browser)(demo_browser.app.app)
+    other.login("admin.ukdom")
+    assert "Где счётчики" not in other.get("/o/uk-dom/accounts/2000001/@@edit").text
+    assert "Где счётчики" not in other.get("/o/uk-dom/accounts/@@export.csv").body.decode("utf-8-sig")

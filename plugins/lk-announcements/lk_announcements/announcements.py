@@ -17,7 +17,7 @@ import deform
 from lk_platform.accounts import Account
 from lk_platform.content import Content
 
-from .sanitise import SafeHTML, clean, sanitised_notice, visible_text
+from .sanitise import SafeHTML, SanitisedBody, sanitised_notice
 
 CONTAINER = "announcements"
 
@@ -85,7 +85,7 @@ def account_tokens(accounts) -> set[str]:
     return tokens
 
 
-class Announcement(Content):
+class Announcement(SanitisedBody, Content):
     type_name = "announcement"
     searchable_fields = ("title", "body_text")
 
@@ -104,9 +104,6 @@ class Announcement(Content):
     notified_count = 0
 
     def set_values(self, values: dict) -> dict:
-        # Whoever stores a body (form, demo, import) stores it clean.
-        if isinstance(values.get("body"), str):
-            values = dict(values, body=clean(values["body"]))
         for name in ("publish_at", "expire_at"):
             if isinstance(values.get(name), dt.datetime):
                 values = dict(values, **{name: to_utc(values[name])})
@@ -114,14 +111,6 @@ class Announcement(Content):
             if name in values:
                 values = dict(values, **{name: tuple(sorted(values[name] or ()))})
         return super().set_values(values)
-
-    @property
-    def body_text(self) -> str:
-        return visible_text(self.body)
-
-    @property
-    def safe_body(self) -> str:
-        return clean(self.body)
 
     @property
     def urgent(self) -> bool:

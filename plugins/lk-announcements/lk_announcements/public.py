@@ -12,7 +12,7 @@ from lk_platform.declarations import Widget
 from lk_platform.files import StoredFile
 
 from .documents import INLINE_TYPES, KIND_TITLES, DocumentFile, file_widget
-from .sanitise import SafeHTML, clean, sanitised_notice, visible_text
+from .sanitise import SafeHTML, SanitisedBody, sanitised_notice
 
 PAGES = "public_pages"
 DOCUMENTS = "public_documents"
@@ -28,7 +28,7 @@ SECTIONS = (
 SECTION_TITLES = {k: t for k, t, _o in SECTIONS}
 
 
-class PublicPage(Content):
+class PublicPage(SanitisedBody, Content):
     type_name = "public_page"
     searchable_fields = ("title", "body_text")
     title = ""
@@ -36,19 +36,6 @@ class PublicPage(Content):
     body = ""
     order = 100
     published = True
-
-    def set_values(self, values: dict) -> dict:
-        if isinstance(values.get("body"), str):
-            values = dict(values, body=clean(values["body"]))
-        return super().set_values(values)
-
-    @property
-    def body_text(self) -> str:
-        return visible_text(self.body)
-
-    @property
-    def safe_body(self) -> str:
-        return clean(self.body)
 
     @property
     def section_title(self) -> str:

@@ -155,3 +155,23 @@ def sanitised_notice(schema) -> str | None:
     for child in schema.children:
         found.extend(getattr(child, "sanitised", None) or ())
     return report(found) if found else None
+
+
+class SanitisedBody:
+    """Mixin for content with an HTML ``body``: whoever stores a body (form,
+    demo, import) stores it clean; templates read ``safe_body``, indexes
+    ``body_text``."""
+    body = ""
+
+    def set_values(self, values: dict) -> dict:
+        if isinstance(values.get("body"), str):
+            values = dict(values, body=clean(values["body"]))
+        return super().set_values(values)
+
+    @property
+    def body_text(self) -> str:
+        return visible_text(self.body)
+
+    @property
+    def safe_body(self) -> str:
+        return clean(self.body)

@@ -7,9 +7,12 @@ from decimal import Decimal, InvalidOperation
 
 import colander
 
+from .i18n import _
+
 
 def _title(node):
-    return str(node.title or node.name)
+    # A TranslationString title is translated inside the message's mapping.
+    return node.title or node.name
 
 
 class DecimalText(colander.Decimal):
@@ -33,7 +36,7 @@ class DecimalText(colander.Decimal):
         if appstruct is colander.null or appstruct is None:
             return colander.null
         if not isinstance(appstruct, Decimal):
-            raise colander.Invalid(node, "«%s»: не число" % _title(node))
+            raise colander.Invalid(node, _("«${field}»: не число", mapping={"field": _title(node)}))
         return format(appstruct, "f").replace(".", ",")
 
     def deserialize(self, node, cstruct):
@@ -44,17 +47,19 @@ class DecimalText(colander.Decimal):
             return colander.null
         if not self.pattern.match(text):
             if self.places and re.match(r"^[-+−]?\d+[.,]\d+$", text):
-                msg = "«%s»: не больше %d знаков после запятой" % (_title(node), self.places)
+                msg = _("«${field}»: не больше ${n} знаков после запятой",
+                        mapping={"field": _title(node), "n": self.places})
             elif not self.signed and text.startswith(("-", "−")):
-                msg = "«%s»: не может быть отрицательным" % _title(node)
+                msg = _("«${field}»: не может быть отрицательным", mapping={"field": _title(node)})
             else:
-                msg = "«%s»: введите число, например %s" % (_title(node), "1234,56" if self.places else "12")
+                msg = _("«${field}»: введите число, например ${example}",
+                        mapping={"field": _title(node), "example": "1234,56" if self.places else "12"})
             raise colander.Invalid(node, msg)
         try:
             value = Decimal(text.replace(",", ".").replace("−", "-"))
             return value.quantize(self.quantum) if self.quantum is not None else value
         except InvalidOperation:  # the pattern already excludes it
-            raise colander.Invalid(node, "«%s»: введите число" % _title(node))
+            raise colander.Invalid(node, _("«${field}»: введите число", mapping={"field": _title(node)}))
 
 
 class DateText(colander.Date):
@@ -67,4 +72,5 @@ class DateText(colander.Date):
         try:
             return super().deserialize(node, cstruct)
         except colander.Invalid:
-            raise colander.Invalid(node, "«%s»: неверная дата, например 05.11.2026" % _title(node))
+            raise colander.Invalid(node, _("«${field}»: неверная дата, например 05.11.2026",
+                                           mapping={"field": _title(node)}))

@@ -192,3 +192,14 @@ def test_catalog_compiles_with_pybabel(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "x.mo").stat().st_size > 10000
+
+
+def test_number_field_message_in_english_names_the_field(demo_browser):
+    """DecimalText's messages are translated, the field title inside them too."""
+    demo_browser.login("admin.vodokanal")
+    demo_browser.post_csrf("/language", {"language": "en", "next": "/"})
+    form = demo_browser.get("/o/vodokanal/accounts/1000003/@@edit").forms["lkform"]
+    form["area"] = "1e9"
+    page = form.submit("save")
+    assert "enter a number, e.g. 1234,56" in page.text
+    assert "Area, m²" in page.text or "“Площадь, м²”" in page.text

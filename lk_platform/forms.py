@@ -14,6 +14,7 @@ from deform.template import ZPTRendererFactory
 from pkg_resources import resource_filename
 from pyramid.i18n import get_localizer
 
+from .i18n import _
 from .themes import theme_of
 
 DEFORM_TEMPLATES = resource_filename("deform", "templates")
@@ -57,11 +58,33 @@ def make_form(request, schema, buttons=("save",), context=None, **kw):
     return deform.Form(bound, buttons=buttons, **kw)
 
 
+#: longer text values are refused before validation and never echoed back
+MAX_FIELD_CHARS = 100_000
+
+
 def validate(form, request):
     """``(appstruct, None)`` or ``(None, rendered_form_with_errors)``."""
+    items = list(request.POST.items())
+    too_long = {k for k, v in items if isinstance(v, str) and len(v) > MAX_FIELD_CHARS}
+    if too_long:
+        # Blank them so the re-rendered form does not carry megabytes back.
+        items = [(k, "" if k in too_long else v) for k, v in items]
     try:
-        appstruct = form.validate(request.POST.items())
+        appstruct = form.validate(items)
     except deform.ValidationFailure as failure:
+        _mark_too_long(failure.field, too_long)
         return None, failure.render()
+    if too_long:
+        _mark_too_long(form, too_long)
+        form.error = colander.Invalid(form.schema, _("Форма не сохранена"))
+        return None, form.render(appstruct)
     appstruct.pop("csrf_token", None)
     return appstruct, None
+
+
+def _mark_too_long(form, names):
+    for child in form.children:
+        if child.name in names:
+            child.error = colander.Invalid(child.schema, _(
+                "Слишком длинное значение (больше ${n} знаков); ничего не сохранено",
+                mapping={"n": MAX_FIELD_CHARS}))

@@ -44,3 +44,14 @@ def test_custom_field_is_exported_and_stays_in_its_organisation(demo_browser):
     other.login("admin.ukdom")
     assert "Где счётчики" not in other.get("/o/uk-dom/accounts/2000001/@@edit").text
     assert "Где счётчики" not in other.get("/o/uk-dom/accounts/@@export.csv").body.decode("utf-8-sig")
+
+
+def test_huge_field_is_refused_and_not_echoed(demo_browser, lk_db):
+    demo_browser.login("admin.vodokanal")
+    form = demo_browser.get("/o/vodokanal/accounts/1000003/@@edit").forms["lkform"]
+    form["holder"] = "Я" * 200_000  # optional field: blanking alone would make the form valid
+    page = form.submit("save")
+    assert "Слишком длинное значение" in page.text
+    assert "ЯЯЯЯЯЯЯЯЯЯ" not in page.text and len(page.body) < 100_000
+    with lk_db as platform:
+        assert platform.organisations["vodokanal"]["accounts"]["1000003"].holder != ""

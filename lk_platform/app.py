@@ -30,6 +30,9 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     settings = {**DEFAULTS, **settings}
     here = settings.get("here") or os.getcwd()
     settings.setdefault("lk.themes_dir", os.path.join(here, "themes"))
+    # The ini writes %(here)s/../themes: static URLs are matched on the
+    # normalised path, so normalise it once here.
+    settings["lk.themes_dir"] = os.path.abspath(settings["lk.themes_dir"])
     secret = settings.get("lk.secret") or ""
     if len(secret) < 32:
         log.warning("lk.secret is unset or short; using a random one (sessions end at restart)")

@@ -5,7 +5,6 @@ the organisation's custom fields; every change goes to the audit log."""
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import urlencode
 
 import colander
 import deform
@@ -14,14 +13,14 @@ from pyramid.i18n import get_localizer
 
 from .audit import audit
 from .content import Content, readable
-from .customfields import extend_schema, fields_for
+from .customfields import extend_schema, list_columns
 from .events import ObjectAdded, ObjectModified, ObjectRemoved, notify
 from .folders import Folder
 from .forms import make_form, validate
 from .i18n import _
 from .streaming import csv_response
+from .paging import page_count, page_number, page_size
 
-PAGE_SIZES = (20, 50, 100)
 
 
 def schema_for(request, ct, organisation):
@@ -38,9 +37,7 @@ def field_names(schema):
 
 
 def columns_for(request, ct, organisation):
-    cols = list(ct.columns) or field_names(ct.schema())[:5]
-    cols += ["x_" + f.name for f in fields_for(organisation, ct.name)]
-    return cols
+    return list_columns(ct, organisation)
 
 
 def column_titles(request, ct, schema, cols):
@@ -89,29 +86,19 @@ class FolderAdmin:
             raise HTTPNotFound()
         self.org = request.organisation
 
-    def ensure_indexes(self):
-        cols = columns_for(self.request, self.ct, self.org)
-        self.context.ensure_indexes(fields=cols, text=bool(self.ct.searchable) or True)
-
     def list(self):
         request = self.request
-        self.ensure_indexes()
         schema = schema_for(request, self.ct, self.org)
         cols = columns_for(request, self.ct, self.org)
         params = request.GET
         search = params.get("q", "").strip()[:200]
         sort = params.get("sort") if params.get("sort") in cols else None
         reverse = params.get("dir") == "desc"
-        try:
-            size = int(params.get("size", 20))
-            page = max(1, int(params.get("page", 1)))
-        except ValueError:
-            size, page = 20, 1
-        size = size if size in PAGE_SIZES else 20
+        page, size = page_number(params), page_size(params)
         total, items = self.context.query(search=search, sort=sort, reverse=reverse,
                                           offset=(page - 1) * size, limit=size)
         items = [readable(i) for i in items]
-        pages = max(1, (total + size - 1) // size)
+        pages = page_count(total, size)
 
         labels = choice_labels(request, schema)
         api = request.api
@@ -162,7 +149,6 @@ class FolderAdmin:
 
     def export(self):
         request = self.request
-        self.ensure_indexes()
         schema = schema_for(request, self.ct, self.org)
         names = field_names(schema)
         titles = column_titles(request, self.ct, schema, names)

@@ -118,7 +118,6 @@ def _collect_declarations(registry, plugins: Plugins):
 
 def _prepare_database(app, registry):
     """Create the platform in a new database and report pending evolve steps."""
-    from pyramid_zodbconn import get_connection  # noqa: F401 (documents where the db comes from)
     from .evolve import pending
     from .platform import bootstrap
     db = registry._zodb_databases[""]

@@ -69,12 +69,24 @@ def _reindex_catalogs(platform, registry):
     """Create the catalog indexes that content types declare for every
     organisation's containers and for users, filling them from stored
     objects (databases made before an index existed)."""
-    from .organisations import ensure_type_indexes
+    from .organisations import ORG_INDEXES, ensure_type_indexes
     from .users import USER_INDEXES
+    platform.organisations.ensure_indexes(**ORG_INDEXES)
     for org in platform.organisations.values():
         for plugin in {"core", *org.enabled_plugins}:
             ensure_type_indexes(org, registry, plugin)
     platform.users.ensure_indexes(**USER_INDEXES)
+
+
+@hookimpl
+def lk_handle_event(request, organisation, event):
+    """A custom field added or changed becomes a sortable list column: index it now."""
+    from .events import ObjectAdded, ObjectModified
+    from .organisations import ensure_type_indexes
+    if isinstance(event, (ObjectAdded, ObjectModified)) and event.content_type == "custom_field":
+        ct = request.registry.lk_content_types.get(event.object.content_type)
+        if ct is not None and organisation is not None:
+            ensure_type_indexes(organisation, request.registry, ct.plugin or "core")
 
 
 @hookimpl

@@ -79,6 +79,14 @@ def fields_for(organisation, type_name):
     return sorted(found, key=lambda f: f.__name__.zfill(10))
 
 
+def list_columns(ct, organisation):
+    """The admin list's columns of a content type at an organisation: the
+    declared ones (or the schema's first five) and its custom fields. Each
+    has a field index, so every column sorts."""
+    cols = list(ct.columns) or [node.name for node in ct.schema().children][:5]
+    return cols + ["x_" + f.name for f in fields_for(organisation, ct.name)]
+
+
 def node_for(field: CustomField):
     missing = colander.required if field.required else None
     kw = dict(name="x_" + field.name, title=field.title, missing=missing)

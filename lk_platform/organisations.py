@@ -140,6 +140,7 @@ def create_organisation(platform, registry, slug: str, title: str, parent: str |
     parent_org = folder[parent] if parent else None
     org = Organisation(title=title, **values)
     folder.add(org, slug)
+    folder.ensure_indexes(**ORG_INDEXES)
     if parent_org is not None:
         org.__parent__ = parent_org
         parent_org.subs = parent_org.subs + (slug,)
@@ -148,11 +149,19 @@ def create_organisation(platform, registry, slug: str, title: str, parent: str |
     return org
 
 
+#: the operator's organisation list sorts by title and searches the text
+ORG_INDEXES = dict(fields=("title", "inn"), text=True)
+
+
 def ensure_type_indexes(org, registry, plugin):
+    """Indexes for every list column (custom fields included) and the text
+    of each content type ``plugin`` declares. Created when a plugin is
+    enabled or a custom field added, never by a page view."""
+    from .customfields import list_columns
     for ct in registry.lk_content_types:
         if (ct.plugin or "core") == plugin and ct.container in org:
             org[ct.container].content_type = ct.name
-            org[ct.container].ensure_indexes(fields=ct.columns, text=True)
+            org[ct.container].ensure_indexes(fields=list_columns(ct, org), text=True)
 
 
 def enable_plugin(org, registry, name: str):

@@ -24,6 +24,9 @@ def test_select_column_shows_titles_and_custom_field_joins_forms(demo_browser):
     form["x_floor"] = "5"
     form.submit("save").follow()
     assert "<td>5</td>" in demo_browser.get("/o/vodokanal/accounts/@@admin?q=1000003").text.replace(" ", "")
+    # the new column was indexed when the field was added, so it sorts
+    first = demo_browser.get("/o/vodokanal/accounts/@@admin?sort=x_floor").html.select("tbody tr")[0]
+    assert "1000003" in first.text
 
 
 def test_custom_field_is_exported_and_stays_in_its_organisation(demo_browser):

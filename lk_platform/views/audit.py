@@ -12,6 +12,7 @@ from ..i18n import _
 from ..organisations import Organisation
 from ..platform import Platform, get_platform
 from ..users import normalise_login
+from ..paging import page_number
 
 PAGE_SIZE = 50
 
@@ -47,10 +48,7 @@ def action_label(action: str):
 def audit_page(request, log, base_url, organisation=None):
     who = normalise_login(request.GET.get("who", ""))[:64]
     action = request.GET.get("action", "").strip()[:64]
-    try:
-        page = max(1, min(100000, int(request.GET.get("page", 1))))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET)
     # One entry more than a page tells whether a next page exists without
     # counting a filtered log.
     entries = log.page(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1, who=who or None,

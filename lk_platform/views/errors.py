@@ -1,5 +1,4 @@
 """Error pages: every refusal says what happened in the user's language."""
-from pyramid.csrf import get_csrf_token  # noqa: F401 (a session must exist for the token)
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPException, HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.i18n import get_localizer

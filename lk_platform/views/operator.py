@@ -15,10 +15,9 @@ from ..orgschema import (NOT_INSTALLED, AddOrganisationSchema, HostsSchema, pars
                          plugin_switches_schema)
 from ..organisations import Organisation, create_organisation, disable_plugin, enable_plugin
 from ..platform import get_platform
+from ..paging import page_count, page_number, page_size
 
-PAGE_SIZES = (20, 50, 100)
 #: the organisations folder's catalog (search by name, legal name, INN, slug)
-ORG_INDEXES = dict(fields=("title", "inn"), text=True)
 ON, OFF = _("включён"), _("выключен")
 #: what a sub-organisation takes over from its parent when created
 INHERITED = ("theme", "primary_color", "accent_color", "footer", "phone", "email", "address")
@@ -35,17 +34,11 @@ def organisations_root(context, request):
 
 @_organisations_folder("admin", renderer="admin/organisations.pt")
 def organisations(context, request):
-    context.ensure_indexes(**ORG_INDEXES)
     params = request.GET
     search = params.get("q", "").strip()[:200]
-    try:
-        size = int(params.get("size", 20))
-        page = max(1, int(params.get("page", 1)))
-    except ValueError:
-        size, page = 20, 1
-    size = size if size in PAGE_SIZES else 20
+    page, size = page_number(params), page_size(params)
     total, items = context.query(search=search, sort="title", offset=(page - 1) * size, limit=size)
-    pages = max(1, (total + size - 1) // size)
+    pages = page_count(total, size)
 
     def link(**kw):
         q = {"q": search, "size": size if size != 20 else "", "page": page}
@@ -75,8 +68,6 @@ def add_organisation(context, request):
         org = create_organisation(platform, registry, slug, parent=parent, **appstruct)
         for name in plugins:
             enable_plugin(org, registry, name)
-        context.ensure_indexes(**ORG_INDEXES)
-        context.reindex(org)
         audit(request, "add:organisation", org, dict({k: (None, v) for k, v in appstruct.items()},
                                                      parent=(None, parent), enabled_plugins=(None, tuple(plugins))))
         request.session.flash(request.localizer.translate(_("Организация создана")))

@@ -41,9 +41,10 @@ from ..outbox import send_mail
 from ..passwords import password_problems
 from ..platform import get_platform
 from ..themes import render
-from ..users import (USER_INDEXES, PasswordRejected, UserSchema, create_user, grant_role, link_account,
+from ..users import (PasswordRejected, UserSchema, create_user, grant_role, link_account,
                      normalise_login, set_blocked, unlink_account)
 from .auth import RESET_LIFETIME, _digest
+from ..paging import page_number
 
 PAGE_SIZE = 20
 #: a link for a person the staff just created may wait a few days for them
@@ -88,7 +89,6 @@ class Scope:
         return user
 
     def query(self, search, offset, limit):
-        self.users.ensure_indexes(**USER_INDEXES)
         eq = {"org_slugs": self.org.slug} if self.org is not None else None
         return self.users.query(search=search, sort="login", offset=offset, limit=limit, eq=eq)
 
@@ -223,11 +223,7 @@ def _flash(request, msg):
 
 
 def _paging(request):
-    try:
-        page = max(1, min(100000, int(request.GET.get("page", 1))))
-    except ValueError:
-        page = 1
-    return page
+    return page_number(request.GET)
 
 
 # --- pages --------------------------------------------------------------------

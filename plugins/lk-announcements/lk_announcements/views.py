@@ -10,6 +10,7 @@ from pyramid.view import view_config
 from lk_platform.files import file_response
 from lk_platform.folders import Folder
 from lk_platform.platform import get_platform
+from lk_platform.paging import page_number
 from lk_platform.views.cabinet import user_accounts
 
 from . import feed, mailing
@@ -28,10 +29,7 @@ def resident_accounts(request, organisation):
 
 
 def _page_number(request):
-    try:
-        return max(1, min(10000, int(request.GET.get("page", 1))))
-    except ValueError:
-        return 1
+    return page_number(request.GET)
 
 
 @view_config(context=Folder, name="", content_type="announcement", plugin=PLUGIN, permission="cabinet.view",

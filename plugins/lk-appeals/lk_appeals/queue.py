@@ -9,6 +9,8 @@ from dataclasses import dataclass, replace
 
 from hypatia.text.parsetree import ParseError
 
+from lk_platform.paging import page_number
+
 from .appeal import OPEN, STATUSES
 
 #: Field indexes (``f_<name>``) the appeals folder keeps, plus the text index.
@@ -40,10 +42,7 @@ class QueueFilter:
         if status not in STATUSES and status not in ("open", "all"):
             status = "open"
         sort = params.get("sort", "deadline")
-        try:
-            page = max(1, min(10000, int(params.get("page", 1))))
-        except ValueError:
-            page = 1
+        page = page_number(params)
         return cls(status=status, category=params.get("category", "")[:40],
                    assignee=params.get("assignee", "")[:80],
                    due=params.get("due", "") if params.get("due") in ("overdue", "soon") else "",

@@ -18,6 +18,7 @@ from pyramid.view import view_config
 from lk_platform.audit import audit
 from lk_platform.organisations import Organisation
 from lk_platform.outbox import send_mail
+from lk_platform.paging import page_number, page_size
 
 from .cabinet_views import history_namespace
 from .export import ENCODINGS, exportable, mark_exported, read_billing_answers, write_csv, write_xml
@@ -134,12 +135,7 @@ def options(pairs, selected) -> str:
              renderer="lk_meters:templates/staff_readings.pt")
 def readings_list(context, request):
     period, filters = _filters(request, context)
-    try:
-        page = max(1, int(request.params.get("page", 1)))
-        size = int(request.params.get("size", PAGE_SIZES[0]))
-    except ValueError:
-        page, size = 1, PAGE_SIZES[0]
-    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
+    page, size = page_number(request.params), page_size(request.params, PAGE_SIZES)
     index = period_index(context, period)
     folder = meters_folder(context)
     accounts = context.get("accounts")

@@ -15,6 +15,7 @@ from pyramid.view import view_config
 from lk_platform.dates import utcnow
 from lk_platform.events import notify
 from lk_platform.folders import Folder
+from lk_platform.paging import page_count, page_number
 
 from .. import queue
 from ..appeal import COMMENT_MAX, SUBJECT_MAX, TEXT_MAX, Appeal, AppealError, open_appeal
@@ -46,14 +47,11 @@ def check_text(errors, field, text, label, low=1, high=TEXT_MAX):
 def my_appeals(context, request):
     org = request.organisation
     login = request.authenticated_userid
-    try:
-        page = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET)
     query = queue.resident_query(context, login, visible_accounts(request, org))
     total, appeals = queue.run(context, query, sort="created", offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     return dict(base_namespace(request), appeals=appeals, total=total, page=page,
-                pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+                pages=page_count(total, PAGE_SIZE),
                 can_open=bool(writable_accounts(request, org)),
                 queue_url=request.resource_url(context, "@@queue") if is_appeals_staff(request, context) else None,
                 page_title="Мои обращения")
@@ -131,7 +129,6 @@ def _refused(context, request, status, field, message, values):
 @view_config(context=Appeal, name="reply", plugin="appeals", permission="appeal.act", request_method="POST",
              renderer="lk_appeals:templates/appeal.pt")
 def reply(context, request):
-    org = request.organisation
     text = clean_text(request.POST.get("text", ""))
     values = {"text": text}
     if context.status == "closed":
@@ -183,7 +180,6 @@ def reopen(context, request):
 @view_config(context=Appeal, name="rate", plugin="appeals", permission="appeal.act", request_method="POST",
              renderer="lk_appeals:templates/appeal.pt")
 def rate(context, request):
-    org = request.organisation
     comment = clean_text(request.POST.get("comment", ""))
     values = {"score": request.POST.get("score", ""), "comment": comment}
     try:

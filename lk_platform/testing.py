@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 
 import pytest
 import transaction
@@ -33,6 +34,30 @@ def make_settings(tmp_path, **overrides):
     return settings
 
 
+def close_app(app):
+    """Close the app's databases (a FileStorage keeps its lock until then)."""
+    for db in app.registry._zodb_databases.values():
+        db.close()
+
+
+@contextmanager
+def running_app(settings):
+    from lk_platform.app import make_app
+    app = make_app(dict(settings))
+    try:
+        yield app
+    finally:
+        close_app(app)
+
+
+def build_demo_database(settings):
+    """Load the demo into the database ``settings`` name, then close it, so
+    its files can be copied into each test's folder."""
+    from lk_platform.demo import load_demo
+    with running_app(settings) as app, DB(app) as platform:
+        load_demo(platform, app.registry)
+
+
 @pytest.fixture
 def lk_settings(tmp_path):
     return make_settings(tmp_path)
@@ -43,8 +68,7 @@ def lk_app(lk_settings):
     from lk_platform.app import make_app
     app = make_app(dict(lk_settings))
     yield app
-    for db in app.registry._zodb_databases.values():
-        db.close()
+    close_app(app)
 
 
 class DB:
@@ -93,16 +117,8 @@ def _storage_dir(settings):
 def lk_demo_template(tmp_path_factory):
     """A FileStorage with the demo loaded once per test session (closed,
     so it can be copied)."""
-    from lk_platform.app import make_app
-    from lk_platform.demo import load_demo
     settings = make_settings(tmp_path_factory.mktemp("demo-template"))
-    app = make_app(dict(settings))
-    try:
-        with DB(app) as platform:
-            load_demo(platform, app.registry)
-    finally:
-        for db in app.registry._zodb_databases.values():
-            db.close()
+    build_demo_database(settings)
     return _storage_dir(settings)
 
 
@@ -122,8 +138,7 @@ def lk_demo_copy(lk_settings, lk_demo_template):
         shutil.copytree(os.path.join(lk_demo_template, "blobs"), os.path.join(var, "blobs"), dirs_exist_ok=True)
     app = make_app(dict(lk_settings))
     yield app
-    for db in app.registry._zodb_databases.values():
-        db.close()
+    close_app(app)
 
 
 class Browser:

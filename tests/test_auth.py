@@ -11,7 +11,7 @@ import time
 import pytest
 
 from lk_platform.demo import DEMO_PASSWORD, load_demo
-from lk_platform.testing import DB, Browser, mail_files, make_settings
+from lk_platform.testing import Browser, DB, close_app, mail_files, make_settings
 
 NEW_PASSWORD = "Zelenaya-vetka-1987"
 
@@ -40,8 +40,7 @@ def make_demo_app(tmp_path):
 
     yield make
     for app in apps:
-        for db in app.registry._zodb_databases.values():
-            db.close()
+        close_app(app)
 
 
 def session_cookie(b):

@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from lk_platform.testing import REPO
+from lk_platform.testing import REPO, close_app
 
 LK = os.path.join(REPO, ".venv", "bin", "lk")
 GOOD_PASSWORD = "Nadezhny-parol-2026"
@@ -250,8 +250,7 @@ def test_user_login_works_after_cli_add(lk):
     try:
         assert Browser(app).login("newcomer", GOOD_PASSWORD).status_int == 303
     finally:
-        for db in app.registry._zodb_databases.values():
-            db.close()
+        close_app(app)
 
 
 @pytest.mark.parametrize("args, stdin, message", [

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from lk_platform.demo import load_demo
-from lk_platform.testing import DB, Browser, make_settings
+from lk_platform.testing import Browser, DB, close_app, make_settings
 
 LOGINS = ("ivanov", "petrova", "admin.vodokanal", "clerk.vodokanal", "admin.ukdom", "support.ukdom",
           "admin.sever")
@@ -48,8 +48,7 @@ def world(tmp_path_factory):
         assert response.status_int == 303, login
         browsers[login] = b
     yield app, browsers
-    for db in app.registry._zodb_databases.values():
-        db.close()
+    close_app(app)
 
 
 def fingerprint(app):

@@ -18,7 +18,7 @@ import lk_platform
 from lk_platform.app import make_app
 from lk_platform.files import StoredFile
 from lk_platform.orgschema import inn_is_valid, normalise_host
-from lk_platform.testing import DB, Browser
+from lk_platform.testing import Browser, DB
 
 ORG = "/o/vodokanal/"
 UK = "/o/uk-dom/"

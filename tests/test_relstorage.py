@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pytest
 
-from lk_platform.testing import DB, REPO, Browser, make_settings
+from lk_platform.testing import Browser, DB, REPO, close_app, make_settings
 
 PG_USER = "lk"
 PG_PASSWORD = "lk-test-password"
@@ -174,8 +174,7 @@ def pg_apps(postgres, tmp_path):
         return apps
     yield make
     for app in made:
-        for db in app.registry._zodb_databases.values():
-            db.close()
+        close_app(app)
 
 
 def load_demo_into(app):

@@ -3,6 +3,7 @@ each attempt up to a ceiling and is never the same for two losers."""
 import pytest
 
 from lk_platform.retry import pause_seconds
+from lk_platform.testing import close_app
 
 
 @pytest.mark.parametrize("attempt, low, high", [(0, 0.025, 0.05), (1, 0.05, 0.1), (3, 0.2, 0.4),
@@ -35,5 +36,4 @@ def test_the_app_pauses_before_a_retry(tmp_path):
         app.registry.notify(BeforeRetry(request, Exception("conflict")))
         assert 0.15 <= time.perf_counter() - started < 1.0  # step min(300, 200·2) = 300 ms: 150–300 ms
     finally:
-        for db in app.registry._zodb_databases.values():
-            db.close()
+        close_app(app)

@@ -13,7 +13,7 @@ import pytest
 from lxml import html
 
 from lk_platform.app import make_app
-from lk_platform.testing import DB, REPO, Browser, make_settings
+from lk_platform.testing import Browser, DB, REPO, close_app, make_settings
 from lk_platform.themes import Themes, brand_colour, readable_on
 
 THEMES = os.path.join(REPO, "themes")
@@ -154,8 +154,7 @@ def test_theme_page_override_keeps_the_head_slot(tmp_path):
         assert footer(page).xpath(".//*[@class='harbor-footer']")
         assert 'id="own"' not in client.get("/o/vodokanal/login").text
     finally:
-        for db in app.registry._zodb_databases.values():
-            db.close()
+        close_app(app)
 
 
 def root_vars(page):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.static import static_view
+from lk_platform.testing import close_app
 
 #: (context class name, view name) -> why it is public
 ALLOWED_PUBLIC = {
@@ -101,5 +102,4 @@ def test_a_view_without_permission_is_caught(lk_settings):
         names = [v["name"] for v, p in walk_views(app.registry) if p is None]
         assert "sloppy" in names
     finally:
-        for db in app.registry._zodb_databases.values():
-            db.close()
+        close_app(app)

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 
 import pytest
+from lk_platform.testing import close_app
 
 CHROMIUM = os.environ.get("LK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -67,8 +68,7 @@ def live_server(tmp_path_factory):
         from waitress import wasyncore
         wasyncore.close_all(server._map)
         thread.join(10)
-        for db in app.registry._zodb_databases.values():
-            db.close()
+        close_app(app)
 
 
 @pytest.fixture(scope="module")

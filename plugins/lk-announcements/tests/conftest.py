@@ -15,7 +15,7 @@ from importlib import metadata
 
 import pytest
 
-from lk_platform.testing import DB, mail_files, make_settings
+from lk_platform.testing import DB, build_demo_database, mail_files, make_settings
 
 PLUGIN = "announcements"
 
@@ -30,16 +30,8 @@ def plugin_settings(tmp_path, **overrides):
 
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory):
-    from lk_platform.app import make_app
-    from lk_platform.demo import load_demo
     base = tmp_path_factory.mktemp("announcements-demo")
-    app = make_app(plugin_settings(base))
-    try:
-        with DB(app) as platform:
-            load_demo(platform, app.registry)
-    finally:
-        for db in app.registry._zodb_databases.values():
-            db.close()
+    build_demo_database(plugin_settings(base))
     return base / "var"
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from lk_platform.app import make_app
 from lk_platform.demo import load_demo
-from lk_platform.testing import DB, REPO, mail_files, make_settings
+from lk_platform.testing import DB, REPO, close_app, mail_files, make_settings
 
 from lk_announcements.announcements import Announcement
 from lk_announcements.mailing import main
@@ -40,8 +40,7 @@ def test_demo_with_all_plugins_is_complete_and_idempotent(tmp_path):
             with doc.file.open() as f:
                 assert f.read(5) == b"%PDF-"
     finally:
-        for db in app.registry._zodb_databases.values():
-            db.close()
+        close_app(app)
 
 
 def test_cron_command_sends_due_mail(tmp_path, capsys):
@@ -64,8 +63,7 @@ def test_cron_command_sends_due_mail(tmp_path, capsys):
             org["announcements"].add(item)
             org["announcements"].reindex(item)
     finally:
-        for db in app.registry._zodb_databases.values():
-            db.close()
+        close_app(app)
     assert main(["-c", str(ini)]) == 0
     assert "отправлено писем: 1" in capsys.readouterr().out
     mails = read_mails(settings)

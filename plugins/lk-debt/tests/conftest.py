@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from lk_platform.testing import DB, Browser
+from lk_platform.testing import Browser, DB, running_app
 
 from lk_debt.formatting import rub
 
@@ -72,15 +72,12 @@ def debt(lk_demo):
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory):
     """One demo app for a whole module: for tests that only read."""
-    from lk_platform.app import make_app
     from lk_platform.demo import load_demo
     from lk_platform.testing import make_settings
-    app = make_app(make_settings(tmp_path_factory.mktemp("debt")))
-    with DB(app) as platform:
-        load_demo(platform, app.registry)
-    yield Debt(app)
-    for db in app.registry._zodb_databases.values():
-        db.close()
+    with running_app(make_settings(tmp_path_factory.mktemp("debt"))) as app:
+        with DB(app) as platform:
+            load_demo(platform, app.registry)
+        yield Debt(app)
 
 
 def qr_images(html: str):

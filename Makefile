@@ -37,7 +37,14 @@ sysdeps:
 test: setup sysdeps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# wrk generates the load when installed: the Python client would take a core
+# from the server it measures. Like sysdeps.sh: installed as root, else a note.
 bench: setup
+	@command -v wrk >/dev/null || if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing: wrk"; export DEBIAN_FRONTEND=noninteractive; \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null) \
+	    || echo "could not install wrk; measuring with the Python client" >&2; \
+	else echo "wrk is missing (install it as root); measuring with the Python client" >&2; fi
 	$(BIN)/python bench/bench_pages.py $(BENCH_ARGS)
 
 clean:

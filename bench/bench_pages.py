@@ -2,6 +2,7 @@
 waitress server, in one run. Prints requests/s, p50/p99 and the ratio.
 
     python bench/bench_pages.py [--accounts 100000] [--months 36] [--clients 16] [--seconds 10]
+                                [--client auto|wrk|python]
 
 The database is generated once (bench/fill.py) and reused.
 """
@@ -85,7 +86,10 @@ def main(argv=None):
     parser.add_argument("--warmup", type=float, default=3, help="seconds of load per page before measuring")
     parser.add_argument("--only", help="measure the core with this one plugin on (its own database)")
     parser.add_argument("--path", default=None)
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
+                        help="load generator; auto: wrk when installed (it leaves the server its cores)")
     args = parser.parse_args(argv)
+    client = loadgen.client_name(args.client)
     exclude = ()
     if args.only:
         from lk_platform.plugins import Plugins
@@ -111,15 +115,16 @@ def main(argv=None):
                 time.sleep(0.1)
         cookies = {"resident": login(port, "resident"), "staff": login(port, "staff")}
         rows = []
-        hello = loadgen.measure(base, ["/hello"], args.clients, args.seconds, warmup=args.warmup)
+        hello = loadgen.measure(base, ["/hello"], args.clients, args.seconds, warmup=args.warmup, client=client)
         rows.append(("bare Pyramid hello", hello, None, None))
         for title, page, who, target in CORE_PAGES + plugin_pages(exclude):
             result = loadgen.measure(base, [page], args.clients, args.seconds, headers=cookies[who],
-                                     warmup=args.warmup)
+                                     warmup=args.warmup, client=client)
             rows.append((title, result, target, page))
         print()
-        print("%d accounts, %d months; %d clients, %d server threads, %.0f s per row; %s"
-              % (args.accounts, args.months, args.clients, args.threads, args.seconds, time.strftime("%Y-%m-%d")))
+        print("%d accounts, %d months; %d clients (%s), %d server threads, %.0f s per row; %s"
+              % (args.accounts, args.months, args.clients, client, args.threads, args.seconds,
+                 time.strftime("%Y-%m-%d")))
         print("%-38s %9s %8s %8s %7s %6s  %s" % ("page", "req/s", "p50 ms", "p99 ms", "×hello", "errors",
                                                  "target"))
         failed = []

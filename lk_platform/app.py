@@ -56,6 +56,10 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     config.set_locale_negotiator(negotiate_locale)
     config.include(".tenancy")
     config.add_renderer(".pt", ThemeRendererFactory)
+    from .pagecache import lk_page_cache
+    config.add_view_deriver(lk_page_cache)
+    from . import rendercache
+    rendercache.configure(int(settings.get("lk.render_cache_mb", 64)) * 1024 * 1024)
 
     registry = config.registry
     registry.lk_themes = Themes(settings["lk.themes_dir"],

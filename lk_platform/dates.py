@@ -15,6 +15,11 @@ def org_tz(organisation):
     return organisation.tz if organisation is not None else DEFAULT_TZ
 
 
+def org_today(organisation) -> dt.date:
+    """Today in the organisation's zone."""
+    return utcnow().astimezone(org_tz(organisation)).date()
+
+
 def format_date(value, organisation=None) -> str:
     if value is None:
         return ""

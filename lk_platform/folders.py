@@ -18,6 +18,8 @@ from hypatia.keyword import KeywordIndex
 from hypatia.text import TextIndex
 from persistent import Persistent
 
+from .stamps import touch
+
 FAMILY = BTrees.family64
 _MISSING = object()
 
@@ -124,6 +126,7 @@ class Folder(Persistent):
         self._docids[name] = docid
         self._names[docid] = name
         self.catalog.index_doc(docid, obj)
+        touch(self)
         return name
 
     def remove(self, name: str):
@@ -133,12 +136,14 @@ class Folder(Persistent):
         if docid is not None:
             del self._names[docid]
             self.catalog.unindex_doc(docid)
+        touch(self)
         return obj
 
     def reindex(self, obj):
         docid = self._docids.get(obj.__name__)
         if docid is not None:
             self.catalog.reindex_doc(docid, obj)
+        touch(self)
 
     def _new_docid(self) -> int:
         # Random ids spread writes over the BTree's buckets, so concurrent

@@ -126,6 +126,23 @@ def lk_account_summary(request, organisation, account):
 
 
 @hookspec
+def lk_cabinet_depends(request, organisation, accounts):
+    """Per request, scoped, before the dashboard is rendered. Return a list of
+    what this plugin's widgets and summaries for ``accounts`` are made of:
+    persistent objects (their committed state is compared; a folder's or an
+    account's change counter from :func:`lk_platform.stamps.changes` stands
+    for its contents) and plain hashable values (a login, the minute, when
+    something scheduled must appear on time). Must be much cheaper than the
+    widgets themselves. Return None to have the dashboard rendered afresh.
+
+    While nothing listed (nor the user, accounts, organisation and its
+    settings) changed, the dashboard is served from the page cache
+    (:mod:`lk_platform.pagecache`). A plugin that adds widgets or summaries
+    without implementing this hook keeps the dashboard of its organisations
+    uncached, which is always correct."""
+
+
+@hookspec
 def lk_public_sections(request, organisation):
     """Per request, scoped, without login. Return a list of
     :class:`~lk_platform.declarations.Widget` shown on the organisation's

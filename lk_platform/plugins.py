@@ -127,7 +127,15 @@ class ScopedHooks:
             self._callers[hookname] = caller
         return caller
 
-    def call_each(self, hookname: str, **kwargs):
+    def implementers(self, hookname: str) -> frozenset:
+        """Names of the enabled plugins implementing ``hookname``."""
+        key = "implementers:" + hookname
+        found = self._callers.get(key)
+        if found is None:
+            found = self._callers[key] = frozenset(i.plugin_name for i in getattr(self, hookname).get_hookimpls())
+        return found
+
+    def call_each(self, hookname: str, keep_none: bool = False, **kwargs):
         """Call a per-request hook plugin by plugin, so a plugin that fails (a
         bug, or stored objects whose class it can no longer load) costs only
         its own part of the page. Returns ``(results, failed_plugin_names)``.
@@ -147,7 +155,7 @@ class ScopedHooks:
                 log.exception("plugin %s failed in %s; its part is left out", impl.plugin_name, hookname)
                 failed.append(impl.plugin_name)
                 continue
-            if result is not None:
+            if result is not None or keep_none:
                 results.append(result)
         return results, failed
 

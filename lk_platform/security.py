@@ -100,6 +100,12 @@ class SecurityPolicy:
         return []
 
 
+def principals_at(request, context):
+    """The request's principals where ``context`` is (cached per request)."""
+    from pyramid.interfaces import ISecurityPolicy
+    return request.registry.getUtility(ISecurityPolicy).principals(request, context)
+
+
 def is_staff(request, organisation) -> bool:
     return organisation is not None and bool(request.has_permission("admin.view", organisation))
 

@@ -73,6 +73,19 @@ class Themes:
                     self._cache[key] = template
         return template
 
+    def static_owner(self, theme: str, path: str) -> str:
+        """The theme in ``theme``'s chain whose ``static/`` has ``path``."""
+        key = ("static", theme, path)
+        found = self._cache.get(key)
+        if found is None or self.auto_reload:
+            found = DEFAULT
+            for name in self.chain(theme):
+                if os.path.isfile(os.path.join(self.root, name, "static", path)):
+                    found = name
+                    break
+            self._cache[key] = found
+        return found
+
     def deform_dirs(self, theme: str):
         dirs = [os.path.join(self.root, n, "deform") for n in self.chain(theme)]
         return [d for d in dirs if os.path.isdir(d)]
@@ -173,6 +186,11 @@ def render(request, spec: str, namespace: dict | None = None) -> str:
     return themes.template(theme_of(request), spec)(**ns)
 
 
+# Private-use characters: HTML escaping leaves them alone and no text has them.
+CSRF_MARK = "\ue000csrf\ue000"
+NEXT_MARK = "\ue000next\ue000"
+
+
 class TemplateAPI:
     """What every template needs: the theme's layout macro, the organisation
     and its brand, the menus, the user, CSRF token, translation, URLs."""
@@ -198,14 +216,45 @@ class TemplateAPI:
             self.request.registry.lk_themes.root, self.theme_for_static(path), path))
 
     def theme_for_static(self, path):
-        themes = self.request.registry.lk_themes
-        for name in themes.chain(self.theme):
-            if os.path.isfile(os.path.join(themes.root, name, "static", path)):
-                return name
-        return DEFAULT
+        return self.request.registry.lk_themes.static_owner(self.theme, path)
+
+    def chrome(self, part):
+        """The layout's part ``part`` (``chrome/<part>.pt``: head, header,
+        sidebar), which costs more to render than most page bodies (menus
+        from every plugin, brand, translations) yet changes only with the
+        organisation, the user and their roles: rendered once per their
+        committed state, theme, locale and address, then reused. The CSRF
+        token and the current address are filled in per request."""
+        from html import escape
+
+        from . import rendercache
+        from .security import principals_at
+        request = self.request
+        org, user = self.organisation, self.user
+        where = org if org is not None else getattr(request, "root", None)
+        key = ("chrome", part, self.theme, self.locale, self.org_url,
+               tuple(principals_at(request, where)) if where is not None else ())
+        depends = [d for d in (org, user) if d is not None]
+        html = rendercache.cached(depends, key, lambda: render(request, "chrome/%s.pt" % part))
+        if CSRF_MARK in html:
+            html = html.replace(CSRF_MARK, self.csrf_token)
+        if NEXT_MARK in html:
+            html = html.replace(NEXT_MARK, escape(request.path_qs))
+        return html
+
+    #: what chrome templates print where the per-request values go
+    chrome_csrf = CSRF_MARK
+    chrome_next = NEXT_MARK
 
     @cached_property
     def brand(self):
+        org = self.organisation
+        if org is None:
+            return self._brand()
+        from . import rendercache
+        return rendercache.cached(org, ("brand", self._urls.base), self._brand)
+
+    def _brand(self):
         org = self.organisation
         if org is None:
             brand = {"name": self.request.registry.settings.get("lk.site_name", "Личный кабинет"),
@@ -227,8 +276,15 @@ class TemplateAPI:
         ``metal:extend-macro`` it and fill only the slots it restyles."""
         return self.request.registry.lk_themes.template(DEFAULT, "layout.pt")
 
-    @cached_property
+    @property
     def csrf_token(self):
+        """The session's CSRF token; a mark that lk_platform.pagecache fills
+        in per request while a page is rendered for the cache."""
+        from .pagecache import marking
+        return CSRF_MARK if marking(self.request) else self.csrf_token_value
+
+    @cached_property
+    def csrf_token_value(self):
         return self.request.session.get_csrf_token()
 
     @property

@@ -63,8 +63,33 @@ def dashboard_groups(request):
     return groups, totals
 
 
-@view_config(context=Platform, name="cabinet", renderer="cabinet.pt", permission="cabinet.view")
-@view_config(context=Organisation, name="cabinet", renderer="cabinet.pt", permission="cabinet.view")
+def dashboard_depends(context, request):
+    """What the dashboard is made of, for the page cache: the accounts and
+    what every enabled plugin names through ``lk_cabinet_depends``; None
+    (render afresh) if a plugin that adds to the dashboard does not say."""
+    deps = []
+    plugins = request.registry.lk_plugins
+    for org, accounts in user_accounts(request).items():
+        hooks = plugins.scoped(org.enabled_plugins)
+        adding = hooks.implementers("lk_dashboard_widgets") | hooks.implementers("lk_account_summary")
+        if not adding <= hooks.implementers("lk_cabinet_depends"):
+            return None
+        deps += [org, org._settings, *accounts]
+        parts, failed = hooks.call_each("lk_cabinet_depends", keep_none=True, request=request, organisation=org,
+                                        accounts=accounts)
+        if failed:
+            return None
+        for part in parts:
+            if part is None:
+                return None
+            deps.extend(part)
+    return deps
+
+
+@view_config(context=Platform, name="cabinet", renderer="cabinet.pt", permission="cabinet.view",
+             lk_cache=dashboard_depends)
+@view_config(context=Organisation, name="cabinet", renderer="cabinet.pt", permission="cabinet.view",
+             lk_cache=dashboard_depends)
 def dashboard(context, request):
     groups, totals = dashboard_groups(request)
     return {"groups": groups, "totals": totals, "page_title": _("Личный кабинет")}

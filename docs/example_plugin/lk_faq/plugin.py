@@ -9,6 +9,7 @@ import lk_platform
 from lk_platform.content import Content
 from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Widget
 from lk_platform.organisations import Organisation
+from lk_platform.stamps import changes
 
 
 class Question(Content):
@@ -60,6 +61,13 @@ def lk_cabinet_menu(request, organisation):
 @lk_platform.hookimpl
 def lk_admin_menu(request, organisation):
     return [MenuItem("Вопросы и ответы", "faq/@@admin", order=80, permission="faq.manage")]
+
+
+@lk_platform.hookimpl
+def lk_cabinet_depends(request, organisation, accounts):
+    # The widget shows the folder's first questions: its change counter
+    # moves with every question added, edited or removed.
+    return [changes(organisation["faq"])]
 
 
 @lk_platform.hookimpl

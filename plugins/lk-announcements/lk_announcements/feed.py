@@ -76,6 +76,11 @@ class ReadMarks(Persistent):
     def __init__(self):
         self._by_login = OOBTree()
 
+    _versions = None   # login -> how many times marks were added (for caches)
+
+    def version(self, login) -> int:
+        return self._versions.get(login, 0) if self._versions is not None else 0
+
     def read(self, login) -> OOTreeSet | None:
         return self._by_login.get(login)
 
@@ -95,6 +100,9 @@ class ReadMarks(Persistent):
         if seen is None:
             seen = self._by_login[login] = OOTreeSet()
         seen.update(new)
+        if self._versions is None:
+            self._versions = OOBTree()
+        self._versions[login] = self._versions.get(login, 0) + 1
         return len(new)
 
 

@@ -5,6 +5,7 @@ import lk_platform
 from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Role, Widget
 from lk_platform.events import ObjectAdded, ObjectModified
 from lk_platform.platform import get_platform
+from lk_platform.stamps import changes
 
 from . import demo, feed, mailing, public
 from .announcements import CONTAINER, INDEX_FIELDS, INDEX_KEYWORDS, Announcement, AnnouncementSchema
@@ -82,6 +83,17 @@ def lk_admin_menu(request, organisation):
         MenuItem("Публичные страницы", PAGES + "/@@admin", 32, permission=MANAGE),
         MenuItem("Документы для всех", DOCUMENTS + "/@@admin", 33, permission=MANAGE),
     ]
+
+
+@lk_platform.hookimpl
+def lk_cabinet_depends(request, organisation, accounts):
+    folder = feed.folder_of(organisation)
+    if folder is None or request.user is None:
+        return []
+    marks = feed.read_marks(folder)
+    # The minute: a scheduled announcement appears (or expires) on time.
+    return [changes(folder), marks.version(request.user.login) if marks is not None else 0,
+            organisation.now().replace(second=0, microsecond=0)]
 
 
 @lk_platform.hookimpl

@@ -11,6 +11,7 @@ import colander
 
 import lk_platform
 from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Right, Role, Widget
+from lk_platform.stamps import changes
 
 from . import queue
 from .appeal import RIGHT, Appeal
@@ -100,6 +101,12 @@ def lk_admin_menu(request, organisation):
         MenuItem("Отчёт по обращениям", "appeals/@@report", order=41, permission=MANAGE),
         MenuItem("Категории обращений", "appeal_categories/@@admin", order=42, permission=CONFIGURE),
     ]
+
+
+@lk_platform.hookimpl
+def lk_cabinet_depends(request, organisation, accounts):
+    # Every change to an appeal reindexes it, which moves the folder's counter.
+    return [changes(organisation.get("appeals"))]
 
 
 @lk_platform.hookimpl

@@ -100,3 +100,17 @@ def test_the_resident_sees_their_appeals_and_the_dashboard_widget(appeals, new_n
     # Petrova's widget shows none of Ivanov's.
     cabinet = appeals.browser("petrova").get("/cabinet")
     assert "Шумит насос" not in cabinet.text and "Не работает домофон" in cabinet.text
+
+
+def test_the_cached_dashboard_follows_the_appeals_status(appeals, new_number):
+    from lk_platform import pagecache
+    number = new_number(appeals.open(subject="Скрипит дверь подъезда"))
+    resident = appeals.browser("ivanov")
+    # the first view shows the "sent" message waiting in the session: never cached
+    assert "Скрипит дверь подъезда" in resident.get("/cabinet").text
+    resident.get("/cabinet")
+    before = pagecache.counts["served"]
+    assert "Скрипит дверь подъезда" in resident.get("/cabinet").text
+    assert pagecache.counts["served"] == before + 1
+    resolve(appeals, number)        # no longer open: leaves the widget
+    assert "Скрипит дверь подъезда" not in resident.get("/cabinet").text

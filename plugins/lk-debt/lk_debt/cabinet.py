@@ -10,11 +10,12 @@ from urllib.parse import quote
 from pyramid.response import Response
 from pyramid.view import exception_view_config, view_config
 
+from lk_platform import rendercache
 from lk_platform.accounts import Account
 from lk_platform.organisations import Organisation
 from lk_platform.views.cabinet import user_accounts
 
-from . import chart, fragments, periods, tablerows
+from . import chart, periods, tablerows
 from .content import channel_title
 from .formatting import balance_word, number, rub
 from .ledger import ledger_for
@@ -26,13 +27,24 @@ COMMON = dict(plugin="debt")
 TEMPLATES = "lk_debt:templates/"
 
 
+def _ledger_of_context(context, request):
+    """What an account's debt pages show besides the account: its ledger
+    (rewritten by every change to the account's accruals and payments)."""
+    return [ledger_for(request.organisation, context.number)]
+
+
+def _ledgers_of_user(context, request):
+    accounts = user_accounts(request).get(context, [])
+    return accounts + [ledger_for(context, a.number) for a in accounts]
+
+
 def _helpers(**values):
     return dict(values, rub=rub, number=number, periods=periods, balance_word=balance_word,
                 channel_title=channel_title, tablerows=tablerows)
 
 
 @view_config(context=Organisation, name="debt", permission="cabinet.view", renderer=TEMPLATES + "overview.pt",
-             **COMMON)
+             lk_cache=_ledgers_of_user, **COMMON)
 def overview(context, request):
     """The user's accounts at this organisation: balance of each and in total."""
     accounts = user_accounts(request).get(context, [])
@@ -103,7 +115,7 @@ def _service_rows(ledger, first, last, service):
 
 
 @view_config(context=Account, name="debt", permission="account.view", renderer=TEMPLATES + "history.pt",
-             **COMMON)
+             lk_cache=_ledger_of_context, **COMMON)
 def history(context, request):
     org = request.organisation
     ledger = ledger_for(org, context.number)
@@ -116,7 +128,7 @@ def history(context, request):
     base = request.resource_url(context)
     show_penalties = bool(settings["show_penalties"])
     key = ("history", base, show_penalties, filters.first, filters.last, filters.service)
-    parts = fragments.cached(ledger, key, lambda: _history_parts(ledger, filters, base, show_penalties))
+    parts = rendercache.cached(ledger, key, lambda: _history_parts(ledger, filters, base, show_penalties))
     return _helpers(account=context, ledger=ledger, status=status_for(org, context, settings), filters=filters,
                     base=base, parts=parts, show_penalties=show_penalties,
                     page_title="Начисления и оплата, л/с %s" % context.number)
@@ -187,7 +199,7 @@ def _attachment(name: str) -> str:
 
 
 @view_config(context=Account, name="debt-period", permission="account.view", renderer=TEMPLATES + "period.pt",
-             **COMMON)
+             lk_cache=_ledger_of_context, **COMMON)
 def period_page(context, request):
     org = request.organisation
     ledger = ledger_for(org, context.number)
@@ -220,7 +232,7 @@ def receipt_pdf(context, request):
     period = _requested_period(request, ledger)
     try:
         # The same receipt is often fetched twice (a tap, then "open again"): kept until anything on it changes.
-        pdf = fragments.cached(ledger, fingerprint(org, context, period),
+        pdf = rendercache.cached(ledger, fingerprint(org, context, period),
                                lambda: render_pdf(request, receipt_data(request, org, context, ledger, period)))
     except Busy:
         raise Problem(503, "Сейчас формируется много квитанций. Повторите через минуту.")

@@ -87,6 +87,13 @@ def lk_admin_menu(request, organisation):
     ]
 
 
+@hookimpl
+def lk_cabinet_depends(request, organisation, accounts):
+    # Every change to an account's accruals or payments rewrites its ledger.
+    from .ledger import ledger_for
+    return [ledger_for(organisation, a.number) for a in accounts]
+
+
 def request_statuses(request, organisation, accounts):
     """Statuses of ``accounts``, computed once per request (the summary and
     the widget both need them)."""

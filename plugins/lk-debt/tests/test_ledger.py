@@ -137,7 +137,7 @@ def test_ledger_survives_a_real_filestorage(tmp_path):
 
 
 def test_rendered_fragments_follow_the_committed_state(tmp_path):
-    from lk_debt import fragments
+    from lk_platform import rendercache
     db = ZODB.DB(FileStorage(str(tmp_path / "Data.fs")))
     try:
         tm = transaction.TransactionManager()
@@ -152,14 +152,14 @@ def test_rendered_fragments_follow_the_committed_state(tmp_path):
             calls.append(1)
             return "table with %s" % ledger.balance
 
-        assert fragments.cached(ledger, "history", build) == "table with 100.00"
-        assert fragments.cached(ledger, "history", build) == "table with 100.00" and len(calls) == 1
+        assert rendercache.cached(ledger, "history", build) == "table with 100.00"
+        assert rendercache.cached(ledger, "history", build) == "table with 100.00" and len(calls) == 1
         ledger.add_payment(dt.date(2026, 1, 5), D("40.00"))
         # changed in this transaction: never served from (or put into) the cache
-        assert fragments.cached(ledger, "history", build) == "table with 60.00" and len(calls) == 2
+        assert rendercache.cached(ledger, "history", build) == "table with 60.00" and len(calls) == 2
         tm.commit()
-        assert fragments.cached(ledger, "history", build) == "table with 60.00" and len(calls) == 3
-        assert fragments.cached(ledger, "history", build) == "table with 60.00" and len(calls) == 3
+        assert rendercache.cached(ledger, "history", build) == "table with 60.00" and len(calls) == 3
+        assert rendercache.cached(ledger, "history", build) == "table with 60.00" and len(calls) == 3
         # a bulk change whose recompute is still to come is a change too
         ledger.set_statement(202602, [line()], recompute=False)
         assert ledger._p_changed

@@ -356,3 +356,27 @@ def test_settings_are_edited_with_the_generated_form(debt):
     fields = paymentqr.parse(debt.decode_qr(debt.qr_images(page.text)[0]))
     assert fields["Name"] == "ООО «Водоканал-Сервис» (расчёты)"
     assert "Оплатить до</dt><dd>%s" % periods.due_date(period, 15).strftime("%d.%m.%Y") in page.text
+
+
+def test_residents_cached_pages_follow_a_correction(debt, accountant):
+    """The resident's history, period and balance pages and the dashboard
+    come from the page cache until the ledger changes, then show the change."""
+    from lk_platform import pagecache
+    period = last_open_period(debt)
+    resident = debt.browser("ivanov")
+    pages = [ACC1 + "@@debt", ACC1 + "@@debt-period?period=" + periods.iso(period), "/o/vodokanal/@@debt",
+             "/cabinet"]
+    old = {url: resident.get(url).text for url in pages}
+    before = pagecache.counts["served"]
+    assert [resident.get(url).text for url in pages] == [old[url] for url in pages]
+    assert pagecache.counts["served"] == before + len(pages)
+    form = edit_form(accountant, period)
+    form.set("accrued", "12345,67", index=0)
+    form["reason"] = "Перерасчёт"
+    form.submit("save", status=302)
+    with debt.db() as platform:
+        balance = debt.rub(debt.ledger(platform, "vodokanal", "1000001").balance_k)
+    new = {url: resident.get(url).text for url in pages}
+    assert debt.rub(1234567) in new[pages[1]] and debt.rub(1234567) not in old[pages[1]]
+    for url in pages:
+        assert balance in new[url] and balance not in old[url], url

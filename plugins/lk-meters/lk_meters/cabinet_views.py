@@ -10,13 +10,14 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from lk_platform.organisations import Organisation
+from lk_platform.stamps import changes
 
 from .charts import chart_svg, comparison_text, last_months, standalone_svg
 from .meters import CONTAINER, Meter
 from .periods import period_of, period_title
-from .readings import all_readings, current, latest, previous
+from .readings import all_readings, cabinet_depends, current, latest, previous
 from .submission import WindowState, parse_form, resident_entries, resident_meters, save, submitter_kind, \
-    window_state
+    submittable_accounts, window_state
 from .windows import Windows
 from .vocabulary import BILLING_STATUSES, PLACES, SOURCES, STATUSES, SUBMITTERS
 
@@ -137,8 +138,18 @@ def _namespace(request, organisation, groups, today, **extra):
     return ns
 
 
+def _form_depends(context, request):
+    accounts = submittable_accounts(request.user, context)
+    return accounts + cabinet_depends(context, accounts)
+
+
+def _meter_depends(context, request):
+    account = context.account_object()
+    return [account, changes(account)]
+
+
 @view_config(context=Organisation, name="readings", plugin=PLUGIN, permission="cabinet.view",
-             renderer="lk_meters:templates/readings.pt")
+             renderer="lk_meters:templates/readings.pt", lk_cache=_form_depends)
 def readings_form(context, request):
     user = request.user
     today = context.now().date()
@@ -224,7 +235,7 @@ def history_namespace(request, meter, staff=False):
 
 
 @view_config(context=Meter, name="history", plugin=PLUGIN, permission="account.view",
-             renderer="lk_meters:templates/history.pt")
+             renderer="lk_meters:templates/history.pt", lk_cache=_meter_depends)
 def history(context, request):
     ns = history_namespace(request, context)
     ns["back_url"] = request.resource_url(context.organisation, "readings")

@@ -9,7 +9,7 @@ from lk_platform.events import ObjectAdded, ObjectModified, ObjectRemoved
 from .meters import CONTAINER, SUBMIT_RIGHT, Meter, ensure_meter_indexes, meter_schema, meters_of_account, \
     note_building
 from .orgsettings import settings_schema
-from .readings import forget_meter, periods_folder, retag_meter
+from .readings import cabinet_depends, forget_meter, periods_folder, retag_meter, touch_account
 from .windows import CONTAINER as WINDOWS, WindowOverride, rebuild_lookup, window_schema
 
 NAME = "meters"
@@ -84,6 +84,11 @@ def lk_admin_menu(request, organisation):
 
 
 @lk_platform.hookimpl
+def lk_cabinet_depends(request, organisation, accounts):
+    return cabinet_depends(organisation, accounts)
+
+
+@lk_platform.hookimpl
 def lk_dashboard_widgets(request, organisation, accounts):
     from .cabinet_views import due_widget_data
     data = due_widget_data(request, organisation)
@@ -99,6 +104,9 @@ def lk_handle_event(request, organisation, event):
     if event.content_type == "meter_window":
         rebuild_lookup(organisation)
     elif event.content_type == "meter":
+        touch_account(event.object)
+        if isinstance(event, ObjectModified) and "account" in event.changes:
+            touch_account(event.object, event.changes["account"][0])  # the account it left
         if isinstance(event, ObjectRemoved):
             forget_meter(organisation, event.object.id)
             return

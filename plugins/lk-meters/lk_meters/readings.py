@@ -34,6 +34,7 @@ from BTrees.Length import Length
 from BTrees.LLBTree import LLTreeSet, intersection
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
+from lk_platform.stamps import changes, touch
 from persistent import Persistent
 
 PERIODS_CONTAINER = "meter_periods"
@@ -192,6 +193,7 @@ def record(organisation, meter, period: int, values, by_kind: str, by: str, sour
                       changed=submitted if submitted is not None else now_ts(), changed_by=by)
     history[reading.key] = reading
     period_index(organisation, period, create=True).put(meter, reading)
+    touch_account(meter)
     return reading
 
 
@@ -203,7 +205,27 @@ def change(organisation, meter, reading: Reading, **fields) -> Reading:
     meter.history[reading.key] = updated
     if not updated.superseded:
         period_index(organisation, reading.period, create=True).put(meter, updated)
+    touch_account(meter)
     return updated
+
+
+def touch_account(meter, number=None):
+    """Move the change counter of the meter's account (or of account
+    ``number``): the resident's pages are cached on it (cabinet_depends)."""
+    org = meter.organisation
+    folder = org.get("accounts") if org is not None else None
+    account = folder.get(number if number is not None else meter.account) if folder is not None else None
+    if account is not None:
+        touch(account)
+
+
+def cabinet_depends(organisation, accounts) -> list:
+    """What the resident's meter pages and widgets for ``accounts`` show
+    besides the accounts themselves: their meters and readings (each
+    account's change counter moves with every reading and meter change)
+    and the submission windows (the windows folder's counter)."""
+    from .windows import CONTAINER as WINDOWS
+    return [changes(a) for a in accounts] + [changes(organisation.get(WINDOWS))]
 
 
 # -- the per-period index ----------------------------------------------------

@@ -308,3 +308,33 @@ def test_switched_off_plugin_answers_404(demo_browser, lk_demo, lk_db):
     demo_browser.get(FORM, status=404)
     demo_browser.get("/o/vodokanal/meters/1/@@history", status=404)
     assert demo_browser.get("/o/uk-dom/readings").status_int == 200
+
+
+def test_cached_form_and_history_follow_submissions_and_staff_decisions(demo_browser, lk_demo, lk_db):
+    from lk_platform import pagecache
+    from lk_platform.testing import Browser
+    demo_browser.login("ivanov")
+    cold, cold_last, _ = state(lk_db, "ХВ-1000011")
+    history_url = "/o/vodokanal/meters/%s/@@history" % cold
+    demo_browser.get(FORM)
+    demo_browser.get(history_url)
+    before = pagecache.counts["served"]
+    demo_browser.get(FORM)
+    demo_browser.get(history_url)
+    assert pagecache.counts["served"] == before + 2          # both now come from the cache
+    new_cold = cold_last[0] + Decimal("2")
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: value_text(new_cold)}, status=303).follow()
+    # the message waiting in the session is shown, and the new value with it
+    assert "Показания переданы" in page.text and value_text(new_cold) in page.text
+    page = demo_browser.get(FORM)
+    assert "Показания переданы" not in page.text and value_text(new_cold) in page.text
+    assert "Получено" in demo_browser.get(history_url).text
+
+    staff = Browser(lk_demo)
+    staff.login("admin.vodokanal")
+    reason = "Цифры на фото не видны"
+    assert reason not in demo_browser.get(history_url).text
+    staff.post_csrf("/o/vodokanal/@@meter-readings-bulk", {"meter": [cold], "action": "reject", "reason": reason},
+                    status=303)
+    assert state(lk_db, "ХВ-1000011")[2].status == "rejected"
+    assert reason in demo_browser.get(history_url).text

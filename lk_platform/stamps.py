@@ -1,0 +1,31 @@
+"""Change counters: a cheap "has anything about this changed?" for caches.
+
+``touch(obj)`` bumps a counter kept beside ``obj`` (a
+:class:`BTrees.Length.Length`, whose concurrent increments merge instead of
+conflicting, so two residents' submissions never collide on it);
+``changes(obj)`` returns that counter, whose committed serial names the last
+change. Caches (:mod:`lk_platform.rendercache`, :mod:`lk_platform.pagecache`)
+list it among what a page depends on. Folders touch themselves on every
+add, remove and reindex; plugins touch an account when they change what
+they store about it outside the account object (readings, for instance).
+"""
+from __future__ import annotations
+
+from BTrees.Length import Length
+
+ATTR = "_lk_changes"
+
+
+def touch(obj):
+    """Record that something about ``obj`` changed."""
+    counter = getattr(obj, ATTR, None)
+    if counter is None:
+        counter = Length()
+        setattr(obj, ATTR, counter)
+    counter.change(1)
+
+
+def changes(obj):
+    """``obj``'s change counter, or None if nothing was ever recorded (the
+    first touch then changes ``obj`` itself, so a cache keyed on both sees it)."""
+    return getattr(obj, ATTR, None) if obj is not None else None

@@ -1,0 +1,94 @@
+"""The page cache (lk_platform.pagecache) through the whole stack: a cabinet
+page comes from the cache while nothing it shows changed, follows every
+change made through the site, and never crosses users, sessions (CSRF
+tokens), languages or pending messages."""
+import re
+
+import pytest
+
+from lk_platform import pagecache
+from lk_platform.testing import Browser, make_settings, running_app
+
+lk_demo = pytest.fixture(lambda lk_demo_copy: lk_demo_copy)
+
+
+def served():
+    return pagecache.counts["served"]
+
+
+def token(page):
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def test_dashboard_is_served_from_the_cache_until_an_account_changes(lk_demo):
+    resident = Browser(lk_demo)
+    resident.login("ivanov")
+    first = resident.get("/cabinet")
+    before = served()
+    again = resident.get("/cabinet")
+    assert served() == before + 1 and again.text == first.text
+    assert "Садовая" in again.text
+
+    staff = Browser(lk_demo)
+    staff.login("admin.vodokanal")
+    form = staff.get("/o/vodokanal/accounts/1000001/@@edit").forms["lkform"]
+    form["street"] = "Цветочная"
+    form.submit(status=302)
+
+    before = served()
+    changed = resident.get("/cabinet")
+    assert served() == before and "Цветочная" in changed.text and "Садовая, д. 5, кв. 12" not in changed.text
+    resident.get("/cabinet")
+    assert served() == before + 1
+
+
+def test_each_session_gets_its_own_csrf_token_in_a_cached_page(lk_demo):
+    phone, laptop = Browser(lk_demo), Browser(lk_demo)
+    phone.login("ivanov")
+    laptop.login("ivanov")
+    on_phone = phone.get("/o/vodokanal/readings")
+    before = served()
+    on_laptop = laptop.get("/o/vodokanal/readings")
+    assert served() == before + 1                      # the same page, from the cache
+    assert token(on_phone) != token(on_laptop)
+    assert token(on_laptop) == laptop.csrf() and "\ue000" not in on_laptop.text
+    # the token in the cached page is the one the session accepts
+    laptop.post("/logout", {"csrf_token": token(on_laptop)}, status=303)
+    phone.get("/cabinet", status=200)                 # the other session lives on
+
+
+def test_a_cached_page_is_never_another_users(lk_demo):
+    ivanov, petrova = Browser(lk_demo), Browser(lk_demo)
+    ivanov.login("ivanov")
+    petrova.login("petrova")
+    for _ in range(2):
+        mine = ivanov.get("/cabinet")
+        hers = petrova.get("/cabinet")
+    assert "1000001" in mine.text and "1000001" not in hers.text
+    assert "1000002" in hers.text and "1000002" not in mine.text
+    assert "Иванов" in mine.text and "Иванов" not in hers.text
+
+
+def test_the_language_switch_is_never_answered_from_the_other_languages_copy(lk_demo):
+    resident = Browser(lk_demo)
+    resident.login("ivanov")
+    russian = resident.get("/cabinet")
+    resident.get("/cabinet")
+    resident.post_csrf("/language", {"language": "en", "next": "/cabinet"}, status=303)
+    english = resident.get("/cabinet")
+    assert 'lang="en"' in english.text and 'lang="ru"' in russian.text
+    assert english.text != russian.text
+
+
+def test_the_cache_can_be_switched_off(tmp_path, lk_demo_template):
+    import shutil
+    settings = make_settings(tmp_path, **{"lk.page_cache": "false"})
+    var = tmp_path / "var"
+    shutil.copy(lk_demo_template + "/Data.fs", var / "Data.fs")
+    with running_app(settings) as app:
+        resident = Browser(app)
+        resident.login("ivanov")
+        before = served()
+        resident.get("/cabinet")
+        resident.get("/cabinet")
+        assert served() == before

@@ -59,6 +59,10 @@ def fill(path, accounts, months, resident_accounts=10, exclude=()):
     platform = conn.root()[ROOT_KEY]
     if ORG in platform.organisations:
         print("database already filled: %s" % path)
+        # A database filled by an older version gets its migrations (new
+        # indexes) first, as an operator's `lk evolve` would.
+        from lk_platform.evolve import run_pending
+        run_pending(platform, registry, tm)
         conn.close()
         db.close()
         return

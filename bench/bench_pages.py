@@ -56,6 +56,23 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_idle(pid, quiet=0.5, limit=60.0):
+    """Wait until the server process has used no CPU for ``quiet`` seconds.
+    When wrk stops, the server may still be working off requests of a slow
+    row for seconds; the next row must not pay for them."""
+    def cpu():
+        fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    deadline = time.time() + limit
+    last = cpu()
+    while time.time() < deadline:
+        time.sleep(quiet)
+        now = cpu()
+        if now == last:
+            return
+        last = now
+
+
 def login(port, who):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", "/login")
@@ -86,6 +103,7 @@ def main(argv=None):
     parser.add_argument("--warmup", type=float, default=3, help="seconds of load per page before measuring")
     parser.add_argument("--only", help="measure the core with this one plugin on (its own database)")
     parser.add_argument("--path", default=None)
+    parser.add_argument("--pages", help="measure only the pages whose title contains this")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
                         help="load generator; auto: wrk when installed (it leaves the server its cores)")
     args = parser.parse_args(argv)
@@ -115,9 +133,13 @@ def main(argv=None):
                 time.sleep(0.1)
         cookies = {"resident": login(port, "resident"), "staff": login(port, "staff")}
         rows = []
+        wait_idle(server.pid)
         hello = loadgen.measure(base, ["/hello"], args.clients, args.seconds, warmup=args.warmup, client=client)
         rows.append(("bare Pyramid hello", hello, None, None))
         for title, page, who, target in CORE_PAGES + plugin_pages(exclude):
+            if args.pages and args.pages not in title:
+                continue
+            wait_idle(server.pid)
             result = loadgen.measure(base, [page], args.clients, args.seconds, headers=cookies[who],
                                      warmup=args.warmup, client=client)
             rows.append((title, result, target, page))

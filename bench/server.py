@@ -39,6 +39,12 @@ def main():
     from lk_platform.app import make_app
     from waitress import serve
     app = dispatcher(make_app(settings), hello_app())
+    import os
+    if os.environ.get("LK_BENCH_GC"):
+        import gc
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*map(int, os.environ["LK_BENCH_GC"].split(",")))
     print("ready", flush=True)
     serve(app, host="127.0.0.1", port=port, threads=threads, connection_limit=200, channel_timeout=60,
           _quiet=True)

@@ -26,6 +26,10 @@ DEFAULTS = {
 }
 
 
+#: seconds after which a session cookie is re-issued (and a cached answer no longer stands in for Pyramid)
+SESSION_REISSUE = 600
+
+
 def make_app(settings: dict, plugins: Plugins | None = None):
     settings = {**DEFAULTS, **settings}
     here = settings.get("here") or os.getcwd()
@@ -48,7 +52,7 @@ def make_app(settings: dict, plugins: Plugins | None = None):
         secret, cookie_name="lk_session", httponly=True, samesite="Lax",
         secure=asbool(settings.get("lk.secure_cookies", False)),
         max_age=int(settings["lk.session_max_age"]), timeout=int(settings["lk.session_max_age"]),
-        reissue_time=600))
+        reissue_time=SESSION_REISSUE))
     config.set_security_policy(SecurityPolicy())
     config.set_default_csrf_options(require_csrf=True)
     config.add_translation_dirs("colander:locale", "deform:locale", "lk_platform:locale")
@@ -62,6 +66,7 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     rendercache.configure(int(settings.get("lk.render_cache_mb", 64)) * 1024 * 1024)
 
     registry = config.registry
+    registry.lk_session_reissue = SESSION_REISSUE
     registry.lk_themes = Themes(settings["lk.themes_dir"],
                                 auto_reload=asbool(settings.get("pyramid.reload_templates", False)))
     from .outbox import mailer_from_settings
@@ -87,6 +92,9 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     _bake_request_extensions(config)
     app = config.make_wsgi_app()
     _prepare_database(app, registry)
+    if asbool(settings.get("lk.page_cache", True)):
+        from .edgecache import EdgeCache
+        app = EdgeCache(app, registry)
     return app
 
 

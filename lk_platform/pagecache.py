@@ -1,20 +1,25 @@
 """Whole cabinet pages, reused while nothing they show has changed.
 
 A view opts in with ``lk_cache=depends`` in its ``view_config``, where
-``depends(context, request)`` returns the persistent objects (and plain
-hashable values) that its page is made of beyond what every page reads, or
-None to render afresh this time::
+``depends(context, request)`` returns the persistent objects that its page
+is made of beyond what every page reads (and :class:`~lk_platform.rendercache.Until`
+for time), or None to render afresh this time::
 
     @view_config(context=Account, name="debt", renderer="...", lk_cache=lambda c, r: [ledger_for(...)])
 
-What every page reads is added here: the context, the organisation and its
-plugin settings, the user, the principals at the context, the address with
-its query, locale, theme and the organisation's date. A page is served from
-the cache only when all of those are in the same committed state as when it
-was rendered (see :mod:`lk_platform.rendercache`). It is never cached when
-it is not a 200 HTML answer to a GET, sets cookies, or when flash messages
-wait to be shown; the CSRF token is left out of the cached copy and put back
-per request, so one copy serves all the user's sessions.
+What every page reads is added here: the context and its lineage's
+organisations (with their change counters, which role changes move), the
+organisation's plugin settings and containers, the user and every account
+linked to them, and the end of the organisation's day; the key adds the principals, the address with its
+query, locale and theme. A page is served from the cache only when all of
+those are in the same committed state as when it was rendered (see
+:mod:`lk_platform.rendercache`). It is never cached when it is not a 200
+HTML answer to a GET, sets cookies, or when flash messages wait to be shown;
+the CSRF token is left out of the cached copy and put back per request, so
+one copy serves all the user's sessions.
+
+Each stored page is also offered to :mod:`lk_platform.edgecache`, which
+answers the same session's next request for it before Pyramid runs.
 
 A view whose page shows something else (another object, the time) must
 name it in ``depends``; a view with side effects (read marks) must not opt
@@ -22,15 +27,18 @@ in. ``lk.page_cache = false`` in the settings turns the cache off.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from pyramid.response import Response
 from pyramid.settings import asbool
 
 from . import rendercache
+from .rendercache import Until
 
 MARKS_KEY = "lk.page_cache.marks"
 
-#: pages served from the cache and rendered for it, since start (for /health and tests)
-counts = {"served": 0, "rendered": 0}
+#: pages served from the cache and rendered for it, since start (for tests and benchmarks)
+counts = {"served": 0, "rendered": 0, "edge": 0}
 
 
 def lk_page_cache(view, info):
@@ -46,11 +54,13 @@ def lk_page_cache(view, info):
         extra = depends(context, request)
         if extra is None:
             return view(context, request)
-        stamp = rendercache.fingerprint(_common(context, request) + list(extra))
+        deps = _common(context, request) + list(extra)
+        stamp = rendercache.fingerprint(deps)
         if stamp is None:
             return view(context, request)
         api = request.api
-        key = (stamp, ("page",) + view_key + (request.host_url, request.path_qs, api.locale, api.theme))
+        key = (stamp, ("page",) + view_key + (request.host_url, request.path_qs, api.locale, api.theme,
+                                              tuple(_principals(request, context))))
         found = rendercache.get(key)
         if found is None:
             request.environ[MARKS_KEY] = True
@@ -67,7 +77,9 @@ def lk_page_cache(view, info):
         else:
             counts["served"] += 1
         status, headers, body = found
-        return Response(status=status, headerlist=list(headers), body=_fill(body, api))
+        body = _fill(body, api)
+        _offer_to_edge(request, stamp, status, headers, body)
+        return Response(status=status, headerlist=list(headers), body=body)
 
     return cached_view
 
@@ -75,20 +87,61 @@ def lk_page_cache(view, info):
 lk_page_cache.options = ("lk_cache",)
 
 
-def _common(context, request):
-    from .dates import org_today
+def cached_answers() -> int:
+    """Answers given from the cache (here or by the edge cache) since start."""
+    return counts["served"] + counts["edge"]
+
+
+def _principals(request, context):
     from .security import principals_at
+    return principals_at(request, context)
+
+
+def _common(context, request):
+    from .organisations import Organisation
+    from .stamps import changes
+    deps = [context, request.user]
     org = request.organisation
-    deps = [context, request.user, tuple(principals_at(request, context))]
+    node = context
+    while node is not None:
+        if isinstance(node, Organisation):
+            deps += [node, changes(node), node._settings, node._containers]
+        node = getattr(node, "__parent__", None)
     if org is not None:
-        deps += [org, org._settings, org_today(org)]
+        deps.append(Until(_next_midnight(org)))
+    return deps + _links(request)
+
+
+def _links(request):
+    """Every account the user is linked to, whether or not it is shown:
+    which of them a page lists depends on the accounts' holders, delegates
+    and rights, so a change to any of them must reach the page (a missing
+    account stands as its folder's change counter)."""
+    from .platform import get_platform
+    from .stamps import changes
+    user = request.user
+    if user is None or not user.accounts:
+        return []
+    orgs = get_platform(request).organisations
+    deps = []
+    for slug, number in user.accounts:
+        org = orgs.get(slug)
+        folder = org.get("accounts") if org is not None else None
+        account = folder.get(number) if folder is not None else None
+        deps.append(account if account is not None else changes(folder) if folder is not None else changes(orgs))
     return deps
+
+
+def _next_midnight(org) -> float:
+    from .dates import utcnow
+    now = utcnow().astimezone(org.tz)
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), tzinfo=org.tz)
+    return midnight.timestamp()
 
 
 def _cacheable(response) -> bool:
     return (response.status_code == 200 and response.content_type == "text/html"
             and "Set-Cookie" not in response.headers)
-
 
 
 def _fill(body: bytes, api) -> bytes:
@@ -103,6 +156,11 @@ def _filled(response, api):
     if response.content_type == "text/html" and response.body:
         response.body = _fill(response.body, api)
     return response
+
+
+def _offer_to_edge(request, stamp, status, headers, body):
+    from .edgecache import offer
+    offer(request, stamp, status, headers, body)
 
 
 def marking(request) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -30,8 +31,13 @@ _limit = MAX_BYTES
 _counts = {"hits": 0, "misses": 0}
 
 
+class State(tuple):
+    """``(database, oid, serial)``: the committed state of a persistent object."""
+    __slots__ = ()
+
+
 def state(obj):
-    """``(database, oid, serial)`` of a committed persistent object, else None."""
+    """:class:`State` of a committed persistent object, else None."""
     jar = getattr(obj, "_p_jar", None)
     if jar is None or obj._p_oid is None:
         return None
@@ -39,7 +45,7 @@ def state(obj):
         obj._p_activate()
     if obj._p_changed:
         return None
-    return _db_token(jar.db()), obj._p_oid, obj._p_serial
+    return State((_db_token(jar.db()), obj._p_oid, obj._p_serial))
 
 
 def _db_token(db):
@@ -49,6 +55,14 @@ def _db_token(db):
     if token is None:
         token = db._lk_cache_token = object()
     return token
+
+
+@dataclass(frozen=True)
+class Until:
+    """A dependency on time: what was built stays valid until ``moment``
+    (unix seconds), e.g. the organisation's midnight for a page that says
+    "overdue", the next minute for scheduled announcements."""
+    moment: float
 
 
 def fingerprint(depends):
@@ -98,9 +112,11 @@ def get(key):
         return found
 
 
-def put(key, value):
+def put(key, value, replace=False):
     global _size
     with _lock:
+        if replace and key in _entries:
+            _size -= _cost(_entries.pop(key))
         if key not in _entries:
             _entries[key] = value
             _size += _cost(value)
@@ -110,6 +126,8 @@ def put(key, value):
 
 
 def _cost(value) -> int:
+    if hasattr(value, "cost"):
+        return value.cost
     if isinstance(value, dict):
         return sum(sys.getsizeof(v) for v in value.values())
     if isinstance(value, (tuple, list)):

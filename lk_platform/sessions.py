@@ -24,7 +24,7 @@ class LoginSession:
     address: str = ""
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -33,7 +33,7 @@ def start(request, platform, login: str) -> str:
     server-side entry."""
     request.session.invalidate()
     token = secrets.token_urlsafe(32)
-    platform.login_sessions[_digest(token)] = LoginSession(login, time.time(), request.client_addr or "")
+    platform.login_sessions[digest(token)] = LoginSession(login, time.time(), request.client_addr or "")
     request.session[SESSION_KEY] = token
     request.session.new_csrf_token()
     return token
@@ -42,7 +42,7 @@ def start(request, platform, login: str) -> str:
 def end(request, platform):
     token = request.session.get(SESSION_KEY)
     if token:
-        platform.login_sessions.pop(_digest(token), None)
+        platform.login_sessions.pop(digest(token), None)
     request.session.invalidate()
 
 
@@ -51,7 +51,7 @@ def lookup(request, platform):
     token = request.session.get(SESSION_KEY)
     if not token or not isinstance(token, str):
         return None
-    entry = platform.login_sessions.get(_digest(token))
+    entry = platform.login_sessions.get(digest(token))
     if entry is None or time.time() - entry.created > LIFETIME:
         return None
     return entry
@@ -61,6 +61,6 @@ def end_all_for(platform, login: str):
     """Log a user out everywhere (blocked, password changed). A scan, but a
     rare staff action over a table that expired entries are pruned from."""
     now = time.time()
-    for digest, entry in list(platform.login_sessions.items()):
+    for key, entry in list(platform.login_sessions.items()):
         if entry.login == login or now - entry.created > LIFETIME:
-            del platform.login_sessions[digest]
+            del platform.login_sessions[key]

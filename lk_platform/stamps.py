@@ -26,6 +26,10 @@ def touch(obj):
 
 
 def changes(obj):
-    """``obj``'s change counter, or None if nothing was ever recorded (the
-    first touch then changes ``obj`` itself, so a cache keyed on both sees it)."""
-    return getattr(obj, ATTR, None) if obj is not None else None
+    """``obj``'s change counter or, while nothing was ever recorded, ``obj``
+    itself (the first touch adds the counter to it, which changes it); None
+    for None."""
+    if obj is None:
+        return None
+    counter = getattr(obj, ATTR, None)
+    return counter if counter is not None else obj

@@ -9,6 +9,7 @@ from pyramid.authorization import Allow
 
 from .content import Content
 from .i18n import LANGUAGES, _
+from .stamps import touch
 
 
 class User(Content):
@@ -150,11 +151,14 @@ def grant_role(org, user, role: str, registry, revoke: bool = False):
         raise KeyError(role)
     roles = set(org.staff.get(user.login, ()))
     roles.discard(role) if revoke else roles.add(role)
+    before = org.staff.get(user.login)
     if roles:
-        if org.staff.get(user.login) != tuple(sorted(roles)):
+        if before != tuple(sorted(roles)):
             org.staff[user.login] = tuple(sorted(roles))
     else:
         org.staff.pop(user.login, None)
+    if org.staff.get(user.login) != before:
+        touch(org)      # cached pages of this organisation depend on who has which role
     slugs = set(user.staff_of)
     slugs.add(org.slug) if roles else slugs.discard(org.slug)
     if tuple(sorted(slugs)) != user.staff_of:

@@ -13,7 +13,7 @@ lk_demo = pytest.fixture(lambda lk_demo_copy: lk_demo_copy)
 
 
 def served():
-    return pagecache.counts["served"]
+    return pagecache.cached_answers()
 
 
 def token(page):
@@ -92,3 +92,95 @@ def test_the_cache_can_be_switched_off(tmp_path, lk_demo_template):
         resident.get("/cabinet")
         resident.get("/cabinet")
         assert served() == before
+
+
+def edge():
+    return pagecache.counts["edge"]
+
+
+def cookie_of(browser):
+    return "; ".join("%s=%s" % (c.name, c.value) for c in browser.app.cookiejar)
+
+
+def test_the_same_sessions_repeat_is_answered_before_pyramid_with_the_same_page(lk_demo):
+    resident = Browser(lk_demo)
+    resident.login("ivanov")
+    rendered = resident.get("/o/vodokanal/readings")
+    before = edge()
+    again = resident.get("/o/vodokanal/readings")
+    assert edge() == before + 1 and again.text == rendered.text
+    assert again.headers["Content-Type"].startswith("text/html") and int(again.headers["Content-Length"]) == len(
+        again.body)
+    other = Browser(lk_demo)                     # another session: its own token, never this copy
+    other.login("ivanov")
+    assert token(other.get("/o/vodokanal/readings")) != token(again)
+
+
+def test_a_copied_cookie_stops_working_at_logout(lk_demo):
+    from webtest import TestApp
+    resident = Browser(lk_demo)
+    resident.login("ivanov")
+    resident.get("/cabinet")
+    cookie = cookie_of(resident)
+    thief = TestApp(lk_demo, extra_environ={"HTTP_HOST": "localhost", "REMOTE_ADDR": "10.0.0.2"})
+    assert "1000001" in thief.get("/cabinet", headers={"Cookie": cookie}).text     # a stolen cookie works...
+    resident.post_csrf("/logout", status=303)
+    before = edge()
+    answer = thief.get("/cabinet", headers={"Cookie": cookie}, expect_errors=True)
+    assert edge() == before and "1000001" not in answer.text                       # ...until logout
+
+
+def test_blocking_the_user_or_granting_a_role_is_seen_at_once(lk_demo):
+    from lk_platform.testing import DB
+    from lk_platform.users import grant_role
+    lk_db = DB(lk_demo)
+    resident = Browser(lk_demo)
+    resident.login("ivanov")
+    for _ in range(2):
+        page = resident.get("/o/vodokanal/cabinet")
+    assert "@@admin" not in page.text
+    with lk_db as platform:
+        grant_role(platform.organisations["vodokanal"], platform.users["ivanov"], "accounts_clerk",
+                   lk_demo.registry)
+    before = edge()
+    page = resident.get("/o/vodokanal/cabinet")
+    assert edge() == before and "/o/vodokanal/@@admin" in page.text        # the new role's menu
+    resident.get("/o/vodokanal/cabinet")
+    with lk_db as platform:
+        platform.users["ivanov"].blocked = True
+    answer = resident.get("/o/vodokanal/cabinet", expect_errors=True)
+    assert answer.status_int in (302, 303, 403) and "1000001" not in answer.text
+
+
+def test_a_page_past_its_time_limit_is_rendered_again(lk_demo):
+    from lk_platform import rendercache
+    resident = Browser(lk_demo)
+    resident.login("ivanov")
+    resident.get("/cabinet")
+    # Every stored page of this session ends at the organisation's midnight; move it into the past.
+    entries = [e for e in list(rendercache._entries.values()) if getattr(e, "login", None) == "ivanov"]
+    assert entries and all(e.until is not None for e in entries)
+    for entry in entries:
+        entry.until = 0
+    before = edge()
+    assert "1000001" in resident.get("/cabinet").text
+    assert edge() == before
+
+
+def test_a_second_role_rerenders_the_staff_members_pages(lk_demo):
+    """Roles live in the organisation's staff table, not on the user: the
+    organisation's change counter carries the change to cached pages."""
+    from lk_platform.testing import DB
+    from lk_platform.users import grant_role
+    clerk = Browser(lk_demo)
+    clerk.login("clerk.vodokanal")
+    clerk.get("/o/vodokanal/cabinet")
+    before = edge()
+    clerk.get("/o/vodokanal/cabinet")
+    assert edge() == before + 1
+    with DB(lk_demo) as platform:
+        grant_role(platform.organisations["vodokanal"], platform.users["clerk.vodokanal"], "auditor",
+                   lk_demo.registry)
+    before = edge()
+    clerk.get("/o/vodokanal/cabinet")
+    assert edge() == before

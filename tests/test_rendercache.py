@@ -52,7 +52,7 @@ def test_a_touched_counter_invalidates_without_rewriting_its_owner():
         root = conn.root()
         root["account"] = account = PersistentMapping()
         tm.commit()
-        assert changes(account) is None
+        assert changes(account) is account     # no counter yet: the object stands for itself
         touch(account)                           # the first touch adds the counter to its owner
         tm.commit()
         serial = account._p_serial

@@ -67,7 +67,9 @@ def dashboard_depends(context, request):
     """What the dashboard is made of, for the page cache: the accounts and
     what every enabled plugin names through ``lk_cabinet_depends``; None
     (render afresh) if a plugin that adds to the dashboard does not say."""
-    deps = []
+    from ..stamps import changes
+    # organisations added or removed (the user's links are on the user, which every page depends on)
+    deps = [changes(get_platform(request).organisations)]
     plugins = request.registry.lk_plugins
     for org, accounts in user_accounts(request).items():
         hooks = plugins.scoped(org.enabled_plugins)

@@ -8,6 +8,7 @@ not all write to the database.
 """
 from __future__ import annotations
 
+from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
@@ -76,10 +77,13 @@ class ReadMarks(Persistent):
     def __init__(self):
         self._by_login = OOBTree()
 
-    _versions = None   # login -> how many times marks were added (for caches)
+    _counters = None   # login -> Length moved whenever marks are added (for caches)
 
-    def version(self, login) -> int:
-        return self._versions.get(login, 0) if self._versions is not None else 0
+    def counter(self, login):
+        """What a page showing ``login``'s unread marks depends on: their
+        counter, or this object until the first mark (which changes it)."""
+        found = self._counters.get(login) if self._counters is not None else None
+        return found if found is not None else self
 
     def read(self, login) -> OOTreeSet | None:
         return self._by_login.get(login)
@@ -100,9 +104,13 @@ class ReadMarks(Persistent):
         if seen is None:
             seen = self._by_login[login] = OOTreeSet()
         seen.update(new)
-        if self._versions is None:
-            self._versions = OOBTree()
-        self._versions[login] = self._versions.get(login, 0) + 1
+        if self._counters is None:
+            self._counters = OOBTree()
+        counter = self._counters.get(login)
+        if counter is None:
+            counter = self._counters[login] = Length()
+            self._p_changed = True      # a new counter: pages that listed this object see it
+        counter.change(1)
         return len(new)
 
 

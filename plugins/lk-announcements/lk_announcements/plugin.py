@@ -1,10 +1,13 @@
 """Hooks of the ``announcements`` plugin."""
 from __future__ import annotations
 
+import time
+
 import lk_platform
 from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Role, Widget
 from lk_platform.events import ObjectAdded, ObjectModified
 from lk_platform.platform import get_platform
+from lk_platform.rendercache import Until
 from lk_platform.stamps import changes
 
 from . import demo, feed, mailing, public
@@ -91,9 +94,9 @@ def lk_cabinet_depends(request, organisation, accounts):
     if folder is None or request.user is None:
         return []
     marks = feed.read_marks(folder)
-    # The minute: a scheduled announcement appears (or expires) on time.
-    return [changes(folder), marks.version(request.user.login) if marks is not None else 0,
-            organisation.now().replace(second=0, microsecond=0)]
+    # Until the next minute: a scheduled announcement appears (or expires) on time.
+    return [changes(folder), marks.counter(request.user.login) if marks is not None else folder,
+            Until(int(time.time()) // 60 * 60 + 60)]
 
 
 @lk_platform.hookimpl

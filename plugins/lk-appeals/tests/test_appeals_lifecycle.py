@@ -109,8 +109,8 @@ def test_the_cached_dashboard_follows_the_appeals_status(appeals, new_number):
     # the first view shows the "sent" message waiting in the session: never cached
     assert "Скрипит дверь подъезда" in resident.get("/cabinet").text
     resident.get("/cabinet")
-    before = pagecache.counts["served"]
+    before = pagecache.cached_answers()
     assert "Скрипит дверь подъезда" in resident.get("/cabinet").text
-    assert pagecache.counts["served"] == before + 1
+    assert pagecache.cached_answers() == before + 1
     resolve(appeals, number)        # no longer open: leaves the widget
     assert "Скрипит дверь подъезда" not in resident.get("/cabinet").text

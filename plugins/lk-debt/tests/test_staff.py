@@ -367,9 +367,9 @@ def test_residents_cached_pages_follow_a_correction(debt, accountant):
     pages = [ACC1 + "@@debt", ACC1 + "@@debt-period?period=" + periods.iso(period), "/o/vodokanal/@@debt",
              "/cabinet"]
     old = {url: resident.get(url).text for url in pages}
-    before = pagecache.counts["served"]
+    before = pagecache.cached_answers()
     assert [resident.get(url).text for url in pages] == [old[url] for url in pages]
-    assert pagecache.counts["served"] == before + len(pages)
+    assert pagecache.cached_answers() == before + len(pages)
     form = edit_form(accountant, period)
     form.set("accrued", "12345,67", index=0)
     form["reason"] = "Перерасчёт"

@@ -223,9 +223,11 @@ def cabinet_depends(organisation, accounts) -> list:
     """What the resident's meter pages and widgets for ``accounts`` show
     besides the accounts themselves: their meters and readings (each
     account's change counter moves with every reading and meter change)
-    and the submission windows (the windows folder's counter)."""
+    the meters folder's counter (meters added by any path, imports
+    included) and the submission windows (the windows folder's counter)."""
+    from .meters import CONTAINER as METERS
     from .windows import CONTAINER as WINDOWS
-    return [changes(a) for a in accounts] + [changes(organisation.get(WINDOWS))]
+    return [changes(a) for a in accounts] + [changes(organisation.get(METERS)), changes(organisation.get(WINDOWS))]
 
 
 # -- the per-period index ----------------------------------------------------

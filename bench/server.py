@@ -40,6 +40,8 @@ def main():
     from waitress import serve
     app = dispatcher(make_app(settings), hello_app())
     import os
+    # LK_BENCH_GC=700,10,10 freezes what start-up allocated and sets the
+    # collector's thresholds: for trying collector settings under load.
     if os.environ.get("LK_BENCH_GC"):
         import gc
         gc.collect()

@@ -175,6 +175,25 @@ class Folder(Persistent):
                     index.index_doc(docid, obj)
         return created
 
+    def _first_by(self, index, offset, limit):
+        """Docids ``offset:offset+limit`` of every child in ``index`` order,
+        straight from the index's value -> docids tree: hypatia's forward scan
+        copies all docids into a new set first (tens of ms at 100,000)."""
+        want = offset + limit
+        out = []
+        for ids in index._fwd_index.values():
+            out.extend(ids)
+            if len(out) >= want:
+                return out[offset:want]
+        # children without a value for the column go last
+        seen = set(out)
+        for docid in self._names.keys():
+            if docid not in seen:
+                out.append(docid)
+                if len(out) >= want:
+                    break
+        return out[offset:want]
+
     def resolve(self, docid):
         return self._items[self._names[docid]]
 
@@ -207,13 +226,17 @@ class Folder(Persistent):
             else:
                 names = _page(keys, offset, limit)
             return total, [self._items[n] for n in names]
+        if not conditions and not reverse and hasattr(sort_index, "_fwd_index"):
+            return self._count(), [self.resolve(d) for d in self._first_by(sort_index, offset, limit)]
         if conditions:
             query = conditions[0]
             for cond in conditions[1:]:
                 query = query & cond
             docids = query.execute().ids
         else:
-            docids = FAMILY.IF.TreeSet(self._names.keys())
+            # Every child: copying 100,000 docids into a set per page view
+            # cost more than the sort itself.
+            docids = _AllDocids(self._names, self._count())
         total = len(docids)
         if sort_index is not None:
             # Children without a value for the sort column go last.
@@ -230,6 +253,23 @@ class Folder(Persistent):
         else:
             page = _page(docids, offset, limit)
         return total, [self.resolve(d) for d in page]
+
+
+class _AllDocids:
+    """A folder's docids as a set for hypatia's sort: membership and
+    iteration from the docid tree, the size from the folder's counter."""
+
+    def __init__(self, names, count):
+        self._names, self._len = names, count
+
+    def __len__(self):
+        return self._len
+
+    def __contains__(self, docid):
+        return docid in self._names
+
+    def __iter__(self):
+        return iter(self._names.keys())
 
 
 def _page(iterable, offset, limit):

@@ -11,6 +11,7 @@ from lk_platform.folders import Folder
 class Item(Content):
     type_name = "item"
     holder = None
+    searchable_fields = ("holder",)
 
 
 def test_sorted_pages_follow_the_index_and_children_without_a_value_go_last():
@@ -38,6 +39,36 @@ def test_sorted_pages_follow_the_index_and_children_without_a_value_go_last():
                                                                                                  range(7))
         # descending and filtered sorts take hypatia's path and agree with it
         assert [i.holder for i in folder.query(sort="holder", reverse=True, limit=2)[1]] == ["Яковлев", "Сидоров"]
+    finally:
+        tm.abort()
+        conn.close()
+        db.close()
+
+
+def test_search_finds_what_the_ranked_text_query_finds():
+    from lk_platform.folders import _text_matches
+    db = ZODB.DB(MappingStorage())
+    tm = transaction.TransactionManager()
+    conn = db.open(tm)
+    try:
+        folder = conn.root()["f"] = Folder("f", "item")
+        folder.ensure_indexes(fields=["holder"], text=True)
+        holders = ["Житель %d" % n for n in range(300)] + ["Иванов Иван", "Иванова Мария", "Петров Ли",
+                                                          "Ли Сергей", "Ивановский Пётр"]
+        for n, holder in enumerate(holders):
+            item = Item()
+            item.holder = holder
+            folder.add(item, "i%d" % n)
+        tm.commit()
+        index = folder.catalog["text"]
+        for search in ["Житель 12", "житель 123", "Иванов", "иванова мар", "Ли", "Ли Петров", "Сидоров",
+                       "житель Иванов", "12"]:
+            ranked = index.contains(" ".join(w + "*" if len(w) > 2 else w for w in search.split())).execute()
+            assert sorted(_text_matches(index, search)) == sorted(ranked.ids), search
+            total, items = folder.query(search=search, limit=500)
+            assert total == len(ranked.ids) and {i.__name__ for i in items} == {
+                folder.resolve(d).__name__ for d in ranked.ids}
+        assert sorted(folder.query(search="Иванов")[1], key=lambda i: i.holder)[0].holder == "Иванов Иван"
     finally:
         tm.abort()
         conn.close()

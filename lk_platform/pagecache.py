@@ -108,7 +108,7 @@ def _common(context, request):
             deps += [node, changes(node), node._settings, node._containers]
         node = getattr(node, "__parent__", None)
     if org is not None:
-        deps.append(Until(_next_midnight(org)))
+        deps.append(Until(next_midnight(org)))
     return deps + _links(request)
 
 
@@ -132,7 +132,7 @@ def _links(request):
     return deps
 
 
-def _next_midnight(org) -> float:
+def next_midnight(org) -> float:
     from .dates import utcnow
     now = utcnow().astimezone(org.tz)
     midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), tzinfo=org.tz)

@@ -13,6 +13,8 @@ from ..accounts import Account
 from ..i18n import _
 from ..organisations import Organisation
 from ..platform import Platform, get_platform
+from ..pagecache import next_midnight
+from ..rendercache import Until
 from ..widgets import render_widgets
 
 
@@ -76,7 +78,8 @@ def dashboard_depends(context, request):
         adding = hooks.implementers("lk_dashboard_widgets") | hooks.implementers("lk_account_summary")
         if not adding <= hooks.implementers("lk_cabinet_depends"):
             return None
-        deps += [org, org._settings, *accounts]
+        # each organisation's own midnight: "due" and "overdue" follow its date
+        deps += [org, org._settings, *accounts, Until(next_midnight(org))]
         parts, failed = hooks.call_each("lk_cabinet_depends", keep_none=True, request=request, organisation=org,
                                         accounts=accounts)
         if failed:

@@ -18,6 +18,7 @@ from lk_platform.views.cabinet import user_accounts
 from . import chart, periods, tablerows
 from .content import channel_title
 from .formatting import balance_word, number, rub
+from .i18n import _, words
 from .ledger import ledger_for
 from .receipt import Busy, fingerprint, receipt_data, render_html, render_pdf
 from .schemas import settings_of
@@ -38,9 +39,11 @@ def _ledgers_of_user(context, request):
     return accounts + [ledger_for(context, a.number) for a in accounts]
 
 
-def _helpers(**values):
-    return dict(values, rub=rub, number=number, periods=periods, balance_word=balance_word,
-                channel_title=channel_title, tablerows=tablerows)
+def _helpers(request, **values):
+    t = words(request)
+    return dict(values, rub=rub, number=number, periods=periods, label=t.label, t=t,
+                balance_word=lambda kopecks: balance_word(kopecks, t),
+                channel_title=lambda code: channel_title(code, t), tablerows=tablerows)
 
 
 @view_config(context=Organisation, name="debt", permission="cabinet.view", renderer=TEMPLATES + "overview.pt",
@@ -53,25 +56,28 @@ def overview(context, request):
     without = [a for a in accounts if all(s.account is not a for s in statuses)]
     total_due = sum((s.due for s in statuses), Decimal("0"))
     total_over = sum((s.overpaid for s in statuses), Decimal("0"))
-    return _helpers(statuses=statuses, without=without, total_due=total_due, total_over=total_over,
-                    account_url=tablerows.account_urls(request, context), page_title="Начисления и оплата")
+    return _helpers(request, statuses=statuses, without=without, total_due=total_due, total_over=total_over,
+                    account_url=tablerows.account_urls(request, context), page_title=_("Начисления и оплата"))
 
 
 class Filters:
-    """The history's filter (period range, service), checked; ``errors`` are Russian messages."""
+    """The history's filter (period range, service), checked; ``errors`` are
+    messages in the request's language, each naming the field."""
 
     def __init__(self, request, ledger, organisation):
         params = request.GET
+        self.t = words(request)
         self.errors = []
-        self.first = self._period(params.get("from", ""), "Начало периода", organisation)
-        self.last = self._period(params.get("to", ""), "Конец периода", organisation)
+        self.first = self._period(params.get("from", ""), _("Начало периода"), organisation)
+        self.last = self._period(params.get("to", ""), _("Конец периода"), organisation)
         if self.first and self.last and self.first > self.last:
-            self.errors.append("Начало периода (%s) позже конца (%s)" % (periods.short(self.first),
-                                                                       periods.short(self.last)))
+            self.errors.append(self.t(_("Начало периода (${first}) позже конца (${last})", mapping={
+                "first": periods.short(self.first), "last": periods.short(self.last)})))
             self.first = self.last = None
         service = params.get("service", "").strip()[:100]
         if service and service not in ledger.services:
-            self.errors.append("Услуги «%s» в начислениях по этому счёту нет" % service)
+            self.errors.append(self.t(_("Услуги «${service}» в начислениях по этому счёту нет",
+                                        mapping={"service": service})))
             service = ""
         self.service = service
 
@@ -82,10 +88,12 @@ class Filters:
         try:
             value = periods.parse(text)
         except periods.BadPeriod as exc:
-            self.errors.append("%s: %s" % (title, exc))
+            self.errors.append(self.t(_("${field}: ${problem}", mapping={
+                "field": self.t(title), "problem": self.t(exc.message)})))
             return None
         if value > periods.of_date(organisation.now().date()):
-            self.errors.append("%s: период %s ещё не наступил" % (title, periods.short(value)))
+            self.errors.append(self.t(_("${field}: период ${period} ещё не наступил", mapping={
+                "field": self.t(title), "period": periods.short(value)})))
             return None
         return value
 
@@ -121,46 +129,52 @@ def history(context, request):
     ledger = ledger_for(org, context.number)
     settings = settings_of(org)
     if ledger is None:
-        return _helpers(account=context, ledger=None, status=None, page_title="Начисления и оплата")
+        return _helpers(request, account=context, ledger=None, status=None, page_title=_("Начисления и оплата"))
     filters = Filters(request, ledger, org)
     if filters.errors:
         request.response.status = 400
     base = request.resource_url(context)
     show_penalties = bool(settings["show_penalties"])
-    key = ("history", base, show_penalties, filters.first, filters.last, filters.service)
-    parts = rendercache.cached(ledger, key, lambda: _history_parts(ledger, filters, base, show_penalties))
-    return _helpers(account=context, ledger=ledger, status=status_for(org, context, settings), filters=filters,
-                    base=base, parts=parts, show_penalties=show_penalties,
-                    page_title="Начисления и оплата, л/с %s" % context.number)
+    t = words(request)
+    key = ("history", base, show_penalties, filters.first, filters.last, filters.service, t.locale)
+    parts = rendercache.cached(ledger, key, lambda: _history_parts(ledger, filters, base, show_penalties, t))
+    return _helpers(request, account=context, ledger=ledger, status=status_for(org, context, settings),
+                    filters=filters, base=base, parts=parts, show_penalties=show_penalties,
+                    page_title=_("Начисления и оплата, л/с ${number}", mapping={"number": context.number}))
 
 
-def _history_parts(ledger, filters, base, show_penalties) -> dict:
+def _history_parts(ledger, filters, base, show_penalties, t) -> dict:
     """The history's tables and chart as HTML: what depends only on the
     ledger and the filter, so it is kept until the ledger changes."""
     parts = {"service": filters.service}
     if filters.service:
         service_rows = _service_rows(ledger, filters.first, filters.last, filters.service)
         series = [(r["period"], r["total_k"], 0) for r in service_rows]
-        parts["rows"] = tablerows.service(reversed(service_rows), base, show_penalties)
+        parts["rows"] = tablerows.service(reversed(service_rows), base, show_penalties, t)
         parts["count"] = len(service_rows)
         payments = []
     else:
         rows = ledger.rows_between(filters.first, filters.last)
         series = [(r.period, r.charged_k, r.paid_k) for r in rows]
-        parts["rows"] = tablerows.history(reversed(rows), base, show_penalties)
+        parts["rows"] = tablerows.history(reversed(rows), base, show_penalties, t)
         parts["count"] = len(rows)
         payments = [p for p in ledger.payments(reverse=True)
                     if (not filters.first or p.posted_period >= filters.first)
                     and (not filters.last or p.posted_period <= filters.last)]
     show_paid = not filters.service
-    what = ("начисления по услуге «%s»" % filters.service) if filters.service else "начислено и оплачено"
-    span = ("с %s по %s" % (periods.label(series[0][0]), periods.label(series[-1][0]))) if series else ""
-    parts["chart"] = chart.render(series, title="График: %s по месяцам" % what,
-                                  desc="Столбцы по месяцам %s; те же суммы — в таблице под графиком." % span,
-                                  show_paid=show_paid)
-    parts["chart_rows"] = tablerows.chart_data(series, show_paid)
+    if filters.service:
+        title = t(_("График: начисления по услуге «${service}» по месяцам", mapping={"service": filters.service}))
+    else:
+        title = t(_("График: начислено и оплачено по месяцам"))
+    if series:
+        desc = t(_("Столбцы по месяцам с ${first} по ${last}; те же суммы — в таблице под графиком.",
+                   mapping={"first": t.label(series[0][0]), "last": t.label(series[-1][0])}))
+    else:
+        desc = t(_("Столбцы по месяцам; те же суммы — в таблице под графиком."))
+    parts["chart"] = chart.render(series, title=title, desc=desc, show_paid=show_paid, t=t)
+    parts["chart_rows"] = tablerows.chart_data(series, show_paid, t)
     parts["show_paid"] = show_paid
-    parts["payments"] = tablerows.payments(payments[:500])
+    parts["payments"] = tablerows.payments(payments[:500], t)
     parts["payments_shown"] = min(len(payments), 500)
     parts["payments_total"] = len(payments)
     return parts
@@ -178,7 +192,8 @@ class Problem(Exception):
 @exception_view_config(Problem, renderer=TEMPLATES + "problem.pt")
 def problem_page(exc, request):
     request.response.status = exc.status
-    return {"message": exc.message, "page_title": exc.message}
+    message = words(request)(exc.message)
+    return {"message": message, "page_title": message}
 
 
 def _requested_period(request, ledger):
@@ -187,9 +202,10 @@ def _requested_period(request, ledger):
     try:
         period = periods.parse(text)
     except periods.BadPeriod as exc:
-        raise Problem(400, "Период: %s" % exc)
+        raise Problem(400, _("Период: ${problem}", mapping={"problem": words(request)(exc.message)}))
     if ledger is None or ledger.statement(period) is None:
-        raise Problem(404, "Начислений за %s по этому счёту нет" % periods.label(period))
+        raise Problem(404, _("Начислений за ${period} по этому счёту нет",
+                             mapping={"period": words(request).label(period)}))
     return period
 
 
@@ -210,10 +226,12 @@ def period_page(context, request):
     earlier, later = ledger.periods(None, period - 1), ledger.periods(period + 1, None)
     before = earlier[-1] if earlier else None
     after = later[0] if later else None
-    return _helpers(account=context, ledger=ledger, period=period, statement=statement, row=row,
+    t = words(request)
+    return _helpers(request, account=context, ledger=ledger, period=period, statement=statement, row=row,
                     payments=ledger.payments_in(period), show_penalties=settings["show_penalties"],
                     before=before, after=after, due_date=periods.due_date(period, settings["due_day"]),
-                    page_title="Начисления за %s, л/с %s" % (periods.label(period), context.number))
+                    page_title=_("Начисления за ${period}, л/с ${number}",
+                                 mapping={"period": t.label(period), "number": context.number}))
 
 
 @view_config(context=Account, name="receipt", permission="account.view", **COMMON)
@@ -235,7 +253,7 @@ def receipt_pdf(context, request):
         pdf = rendercache.cached(ledger, fingerprint(org, context, period),
                                lambda: render_pdf(request, receipt_data(request, org, context, ledger, period)))
     except Busy:
-        raise Problem(503, "Сейчас формируется много квитанций. Повторите через минуту.")
+        raise Problem(503, _("Сейчас формируется много квитанций. Повторите через минуту."))
     response = Response(pdf, content_type="application/pdf")
     response.content_disposition = _attachment("receipt-%s-%s.pdf" % (context.number, periods.iso(period)))
     response.cache_control = "private, no-store"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from html import escape
 
-from . import periods
 from .formatting import rub
+from .i18n import RUSSIAN, _
 
 WIDTH, HEIGHT = 720, 280
 LEFT, RIGHT, TOP, BOTTOM = 78, 10, 34, 30
@@ -31,8 +31,10 @@ def _axis(value: float) -> str:
     return format(int(round(value)), ",").replace(",", " ")
 
 
-def render(series, chart_id: str = "debt-chart", title: str = "", desc: str = "", show_paid: bool = True) -> str:
-    """``series``: ``[(period, charged_kopecks, paid_kopecks), ...]`` oldest first."""
+def render(series, chart_id: str = "debt-chart", title: str = "", desc: str = "", show_paid: bool = True,
+           t=RUSSIAN) -> str:
+    """``series``: ``[(period, charged_kopecks, paid_kopecks), ...]`` oldest first;
+    ``t``: the request's ``i18n.Words``."""
     n = len(series)
     title_id, desc_id = chart_id + "-title", chart_id + "-desc"
     head = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="debt-chart" id="%s" role="img" '
@@ -40,8 +42,8 @@ def render(series, chart_id: str = "debt-chart", title: str = "", desc: str = ""
             '<title id="%s">%s</title><desc id="%s">%s</desc>'
             % (WIDTH, HEIGHT, chart_id, title_id, desc_id, title_id, escape(title), desc_id, escape(desc)))
     if not n:
-        return head + '<text x="%d" y="%d" text-anchor="middle" class="axis">Нет данных</text></svg>' % (
-            WIDTH // 2, HEIGHT // 2)
+        return head + '<text x="%d" y="%d" text-anchor="middle" class="axis">%s</text></svg>' % (
+            WIDTH // 2, HEIGHT // 2, escape(t(_("Нет данных"))))
     values = [s[1] / 100 for s in series] + ([s[2] / 100 for s in series] if show_paid else [])
     top_value = max(0.0, max(values))
     bottom_value = min(0.0, min(values))
@@ -59,10 +61,10 @@ def render(series, chart_id: str = "debt-chart", title: str = "", desc: str = ""
     out = [head]
     # legend
     out.append('<g class="legend" font-size="13"><rect x="%d" y="8" width="12" height="12" class="bar-charged" fill="#1f5fa8"/>'
-               '<text x="%d" y="18">Начислено</text>' % (LEFT, LEFT + 16))
+               '<text x="%d" y="18">%s</text>' % (LEFT, LEFT + 16, escape(t(_("Начислено")))))
     if show_paid:
-        out.append('<rect x="%d" y="8" width="12" height="12" class="bar-paid" fill="#c98a00"/><text x="%d" y="18">Оплачено</text>'
-                   % (LEFT + 110, LEFT + 126))
+        out.append('<rect x="%d" y="8" width="12" height="12" class="bar-paid" fill="#c98a00"/><text x="%d" y="18">%s</text>'
+                   % (LEFT + 110, LEFT + 126, escape(t(_("Оплачено")))))
     out.append("</g>")
     # grid and y axis labels
     out.append('<g class="grid" font-size="12" stroke="#e3e7ed">')
@@ -78,12 +80,13 @@ def render(series, chart_id: str = "debt-chart", title: str = "", desc: str = ""
     bar = group * (0.38 if show_paid else 0.7)
     zero = y(0)
     label_every = max(1, math.ceil(n / 12))
+    charged_word, paid_word = escape(t(_("начислено"))), escape(t(_("оплачено")))
     out.append('<g class="bars">')
     for i, (period, charged, paid) in enumerate(series):
         x0 = LEFT + i * group + group * (0.1 if show_paid else 0.15)
-        name = periods.label(period)
-        for value, cls, what, offset in ((charged, "bar-charged", "начислено", 0),
-                                         (paid, "bar-paid", "оплачено", bar) if show_paid else (None,) * 4):
+        name = t.label(period)
+        for value, cls, what, offset in ((charged, "bar-charged", charged_word, 0),
+                                         (paid, "bar-paid", paid_word, bar) if show_paid else (None,) * 4):
             if value is None:
                 continue
             vy = y(value / 100)
@@ -92,7 +95,7 @@ def render(series, chart_id: str = "debt-chart", title: str = "", desc: str = ""
                        % (x0 + offset, top, bar, max(height, 0.5), cls, FILLS[cls], name, what, rub(value)))
         if i % label_every == 0:
             out.append('<text x="%.1f" y="%d" text-anchor="middle" class="axis" font-size="12">%s</text>'
-                       % (LEFT + i * group + group / 2, HEIGHT - 10, periods.label_short(period)))
+                       % (LEFT + i * group + group / 2, HEIGHT - 10, t.label_short(period)))
     out.append('</g><line class="baseline" stroke="#5b6470" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/></svg>'
                % (LEFT, WIDTH - RIGHT, zero, zero))
     return "".join(out)

@@ -8,6 +8,7 @@ from lk_platform.content import Content
 
 from . import periods
 from .ledger import ledger_for
+from .i18n import RUSSIAN
 from .schemas import CHANNEL_TITLES
 
 PAYMENTS = "debt_payments"
@@ -70,5 +71,7 @@ def unpost_payment(organisation, payment: Payment, account: str | None = None):
         ledger.remove_payment(record.key)
 
 
-def channel_title(code: str) -> str:
-    return CHANNEL_TITLES.get(code, code)
+def channel_title(code: str, t=RUSSIAN) -> str:
+    """A payment channel's title; ``t``: the request's ``i18n.Words``."""
+    title = CHANNEL_TITLES.get(code)
+    return t(title) if title is not None else code

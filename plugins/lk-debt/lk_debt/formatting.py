@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .i18n import RUSSIAN, _
+
 NBSP = "\u00a0"
 
 
@@ -27,9 +29,10 @@ def number(value) -> str:
     return format(value, "f").replace(".", ",")
 
 
-def balance_word(kopecks: int) -> str:
+def balance_word(kopecks: int, t=RUSSIAN) -> str:
+    """What a balance is called; ``t``: the request's ``i18n.Words``."""
     if kopecks > 0:
-        return "Задолженность"
+        return t(_("Задолженность"))
     if kopecks < 0:
-        return "Переплата"
-    return "Задолженности нет"
+        return t(_("Переплата"))
+    return t(_("Задолженности нет"))

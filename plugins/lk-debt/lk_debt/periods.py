@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .i18n import _
+
 MIN_YEAR = 2000
 MAX_YEAR = 2100
 
@@ -21,14 +23,20 @@ _COMPACT = re.compile(r"^(\d{2})(\d{4})$")       # 102026 (PaymPeriod in GOST R 
 
 
 class BadPeriod(ValueError):
-    """A text that is not a billing period; ``str()`` is a Russian message."""
+    """A text that is not a billing period; ``str()`` is a Russian message,
+    ``message`` the same as a translation string (for the resident's language)."""
+
+    def __init__(self, message):
+        super().__init__(message.interpolate())
+        self.message = message
 
 
 def make(year: int, month: int) -> int:
     if not (MIN_YEAR <= year <= MAX_YEAR):
-        raise BadPeriod("Год %d вне допустимого диапазона %d–%d" % (year, MIN_YEAR, MAX_YEAR))
+        raise BadPeriod(_("Год ${year} вне допустимого диапазона ${min}–${max}",
+                          mapping={"year": year, "min": MIN_YEAR, "max": MAX_YEAR}))
     if not 1 <= month <= 12:
-        raise BadPeriod("Месяца с номером %d нет: допустимо 1–12" % month)
+        raise BadPeriod(_("Месяца с номером ${month} нет: допустимо 1–12", mapping={"month": month}))
     return year * 100 + month
 
 
@@ -36,12 +44,13 @@ def parse(text) -> int:
     """``"2026-10"``, ``"10.2026"`` or ``"102026"`` -> ``202610``."""
     value = str(text if text is not None else "").strip()
     if not value:
-        raise BadPeriod("Период не указан")
+        raise BadPeriod(_("Период не указан"))
     for pattern, order in ((_ISO, (1, 2)), (_RU, (2, 1)), (_COMPACT, (2, 1))):
         match = pattern.match(value)
         if match:
             return make(int(match.group(order[0])), int(match.group(order[1])))
-    raise BadPeriod("«%s» — не период: укажите месяц в виде ГГГГ-ММ, например 2026-03" % value[:40])
+    raise BadPeriod(_("«${text}» — не период: укажите месяц в виде ГГГГ-ММ, например 2026-03",
+                      mapping={"text": value[:40]}))
 
 
 def is_valid(period) -> bool:

@@ -14,6 +14,7 @@ from lk_platform.organisations import find_organisation
 
 from .content import PAYMENTS, PERIODS, BillingPeriod, Payment, post_payment, unpost_payment
 from . import tablerows
+from .i18n import _, words
 from .ledger import LEDGERS
 from .schemas import DEFAULT_SETTINGS, PaymentSchema, PeriodSchema, SettingsSchema, period_key, settings_of
 from .status import status_for
@@ -31,6 +32,7 @@ def lk_plugin_info():
 @hookimpl
 def lk_includeme(config):
     config.add_static_view("static/debt", "lk_debt:static", cache_max_age=3600)
+    config.add_translation_dirs("lk_debt:locale")
     config.scan("lk_debt.cabinet")
     config.scan("lk_debt.staff")
 
@@ -75,7 +77,7 @@ def lk_plugin_enabled(organisation, registry):
 def lk_cabinet_menu(request, organisation):
     if organisation is None:
         return []
-    return [MenuItem("Начисления и оплата", "@@debt", order=20)]
+    return [MenuItem(_("Начисления и оплата"), "@@debt", order=20)]
 
 
 @hookimpl
@@ -116,12 +118,15 @@ def lk_account_summary(request, organisation, account):
     (status,), _settings = request_statuses(request, organisation, [account])
     if status is None:
         return {}
-    summary = {"Задолженность": status.due}
+    # The keys are totalled across accounts by key: translation strings
+    # equal to their Russian msgid, so the totals match in any language and
+    # the cabinet page shows them translated.
+    summary = {_("Задолженность"): status.due}
     if status.overpaid:
-        summary["Переплата"] = status.overpaid
+        summary[_("Переплата")] = status.overpaid
     if status.due and status.due_date is not None:
         when = status.due_date.strftime("%d.%m.%Y")
-        summary["Оплатить до"] = when + (" (просрочено)" if status.overdue else "")
+        summary[_("Оплатить до")] = _("${date} (просрочено)", mapping={"date": when}) if status.overdue else when
     return summary
 
 
@@ -132,8 +137,9 @@ def lk_dashboard_widgets(request, organisation, accounts):
     if not found:
         return []
     # The rows are built in Python: the dashboard is the most visited page.
-    return [Widget("Начисления и оплата", "lk_debt:templates/widget.pt",
-                   {"statuses": found, "html": tablerows.widget(found, tablerows.account_urls(request, organisation))}, order=10)]
+    urls = tablerows.account_urls(request, organisation)
+    return [Widget(_("Начисления и оплата"), "lk_debt:templates/widget.pt",
+                   {"statuses": found, "html": tablerows.widget(found, urls, words(request))}, order=10)]
 
 
 @hookimpl

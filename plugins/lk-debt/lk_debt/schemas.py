@@ -13,15 +13,16 @@ import deform
 from lk_platform.schematypes import DateText, DecimalText
 
 from . import periods
+from .i18n import _
 
 CHANNELS = (
-    ("cash", "Касса организации"),
-    ("bank", "Банк (реестр платежей)"),
-    ("card", "Банковская карта"),
-    ("online", "Онлайн-оплата в личном кабинете"),
-    ("post", "Почта России"),
-    ("sbp", "СБП (QR-код)"),
-    ("correction", "Корректировка"),
+    ("cash", _("Касса организации")),
+    ("bank", _("Банк (реестр платежей)")),
+    ("card", _("Банковская карта")),
+    ("online", _("Онлайн-оплата в личном кабинете")),
+    ("post", _("Почта России")),
+    ("sbp", _("СБП (QR-код)")),
+    ("correction", _("Корректировка")),
 )
 CHANNEL_TITLES = dict(CHANNELS)
 

@@ -12,9 +12,10 @@ from urllib.parse import quote
 from . import periods
 from .content import channel_title
 from .formatting import balance_word, number, rub
+from .i18n import RUSSIAN, _
 
 
-def history(rows, base: str, show_penalties: bool) -> str:
+def history(rows, base: str, show_penalties: bool, t=RUSSIAN) -> str:
     """``<tr>`` per period, newest first as given: saldo, accruals, payments."""
     link = escape(base, quote=True) + "@@debt-period?period="
     out = []
@@ -24,33 +25,33 @@ def history(rows, base: str, show_penalties: bool) -> str:
             '<tr><th scope="row"><a href="%s%s">%s</a></th><td class="money">%s</td><td class="money">%s</td>'
             '<td class="money">%s</td><td class="money">%s</td>%s<td class="money">%s</td>'
             '<td class="money%s">%s</td></tr>' % (
-                link, periods.iso(r.period), periods.label(r.period), rub(r.opening_k), rub(r.accrued_k),
+                link, periods.iso(r.period), t.label(r.period), rub(r.opening_k), rub(r.accrued_k),
                 rub(r.recalculation_k), rub(r.benefits_k),
                 '<td class="money">%s</td>' % rub(r.penalties_k) if show_penalties else "",
                 rub(r.paid_k), " debt" if closing > 0 else "", rub(closing)))
     return "\n".join(out)
 
 
-def chart_data(series, show_paid: bool) -> str:
+def chart_data(series, show_paid: bool, t=RUSSIAN) -> str:
     """``<tr>`` per month of the chart, oldest first: its text alternative."""
     out = []
     for period, charged, paid in series:
         out.append('<tr><th scope="row">%s</th><td class="money">%s</td>%s</tr>' % (
-            periods.label(period), rub(charged), '<td class="money">%s</td>' % rub(paid) if show_paid else ""))
+            t.label(period), rub(charged), '<td class="money">%s</td>' % rub(paid) if show_paid else ""))
     return "\n".join(out)
 
 
-def payments(records) -> str:
+def payments(records, t=RUSSIAN) -> str:
     """``<tr>`` per payment: date, amount, channel, the period the payer named."""
     out = []
     for p in records:
         out.append('<tr><td>%s</td><td class="money">%s</td><td>%s</td><td>%s</td></tr>' % (
-            p.date.strftime("%d.%m.%Y"), rub(p.amount_k), escape(channel_title(p.channel)),
+            p.date.strftime("%d.%m.%Y"), rub(p.amount_k), escape(channel_title(p.channel, t)),
             periods.short(p.period) if p.period else "—"))
     return "\n".join(out)
 
 
-def service(rows, base: str, show_penalties: bool) -> str:
+def service(rows, base: str, show_penalties: bool, t=RUSSIAN) -> str:
     """``<tr>`` per period of one service: volume, tariff and its amounts."""
     link = escape(base, quote=True) + "@@debt-period?period="
     out = []
@@ -63,7 +64,7 @@ def service(rows, base: str, show_penalties: bool) -> str:
             '<tr><th scope="row"><a href="%s%s">%s</a></th><td class="num">%s</td><td class="num">%s</td>'
             '<td class="money">%s</td><td class="money">%s</td><td class="money">%s</td>%s'
             '<td class="money">%s</td></tr>' % (
-                link, periods.iso(r["period"]), periods.label(r["period"]), volumes, tariffs,
+                link, periods.iso(r["period"]), t.label(r["period"]), volumes, tariffs,
                 rub(r["accrued_k"]), rub(r["recalculation_k"]), rub(r["benefits_k"]),
                 '<td class="money">%s</td>' % rub(r["penalties_k"]) if show_penalties else "", rub(r["total_k"])))
     return "\n".join(out)
@@ -76,50 +77,58 @@ def account_urls(request, organisation):
     return lambda account: prefix + quote(account.number, safe="") + "/"
 
 
-def _due(status) -> str:
+def _due(status, t) -> str:
     if not (status.due and status.due_date):
         return ""
     when = status.due_date.strftime("%d.%m.%Y")
-    return "до %s <strong class=\"debt\">(просрочено)</strong>" % when if status.overdue else "до " + when
+    if status.overdue:
+        return t(_('до ${date} <strong class="debt">(просрочено)</strong>', mapping={"date": when}))
+    return t(_("до ${date}", mapping={"date": when}))
 
 
-def overview(statuses, url) -> str:
+def overview(statuses, url, t=RUSSIAN) -> str:
     """``<tr>`` per account: balance, due date, the last receipt."""
     out = []
+    labels = tuple(escape(t(m), quote=True) for m in (
+        _("Лицевой счёт"), _("Адрес"), _("Баланс"), _("Срок оплаты"), _("Квитанция")))
     for s in statuses:
         base = escape(url(s.account), quote=True)
         balance = s.ledger.balance_k
         receipt = ('<span><a href="%s@@receipt?period=%s">%s</a> (<a href="%s@@receipt.pdf?period=%s">PDF</a>)'
-                   '</span>' % (base, s.period_iso, s.period_label, base, s.period_iso)) if s.last_period else "—"
+                   '</span>' % (base, s.period_iso, t.label(s.last_period), base, s.period_iso)
+                   ) if s.last_period else "—"
         out.append(
-            '<tr><th scope="row" data-label="Лицевой счёт"><a href="%s@@debt">%s</a></th>'
-            '<td data-label="Адрес">%s</td><td data-label="Баланс" class="money%s">%s%s</td>'
-            '<td data-label="Срок оплаты">%s</td><td data-label="Квитанция">%s</td></tr>' % (
-                base, escape(s.account.number), escape(s.account.address),
-                " debt" if balance > 0 else (" overpaid" if balance < 0 else ""), balance_word(balance),
-                ": " + rub(abs(balance)) if balance else "", "<span>%s</span>" % (_due(s) or "—"), receipt))
+            '<tr><th scope="row" data-label="%s"><a href="%s@@debt">%s</a></th>'
+            '<td data-label="%s">%s</td><td data-label="%s" class="money%s">%s%s</td>'
+            '<td data-label="%s">%s</td><td data-label="%s">%s</td></tr>' % (
+                labels[0], base, escape(s.account.number), labels[1], escape(s.account.address), labels[2],
+                " debt" if balance > 0 else (" overpaid" if balance < 0 else ""), balance_word(balance, t),
+                ": " + rub(abs(balance)) if balance else "", labels[3], "<span>%s</span>" % (_due(s, t) or "—"),
+                labels[4], receipt))
     return "\n".join(out)
 
 
-def widget(statuses, url) -> str:
+def widget(statuses, url, t=RUSSIAN) -> str:
     """``<li>`` per account for the dashboard: what is due and by when."""
     out = []
     for s in statuses:
         base = escape(url(s.account), quote=True)
         if s.due:
-            figure = '<strong class="debt">задолженность %s</strong>' % rub(s.due)
+            figure = '<strong class="debt">%s</strong>' % t(_("задолженность ${sum}", mapping={"sum": rub(s.due)}))
             if s.due_date:
                 when = s.due_date.strftime("%d.%m.%Y")
-                figure += (' <span class="debt">— срок оплаты %s прошёл</span>' % when if s.overdue
-                           else " <span>— оплатить до %s</span>" % when)
+                figure += (' <span class="debt">%s</span>' % t(_("— срок оплаты ${date} прошёл", mapping={"date": when}))
+                           if s.overdue else " <span>%s</span>" % t(_("— оплатить до ${date}", mapping={"date": when})))
         elif s.overpaid:
-            figure = '<strong class="overpaid">переплата %s</strong>' % rub(s.overpaid)
+            figure = '<strong class="overpaid">%s</strong>' % t(_("переплата ${sum}", mapping={"sum": rub(s.overpaid)}))
         else:
-            figure = "<span>задолженности нет</span>"
-        last = ('<br><span class="muted">Начислено за %s: %s · <a href="%s@@receipt?period=%s">квитанция</a></span>'
-                % (s.period_label, rub(s.last_charged), base, s.period_iso)) if s.last_period else ""
-        out.append('<li><a href="%s@@debt">Л/с № %s</a>: %s%s</li>' % (base, escape(s.account.number), figure,
-                                                                        last))
+            figure = "<span>%s</span>" % t(_("задолженности нет"))
+        last = ('<br><span class="muted">%s</span>' % t(_(
+            'Начислено за ${period}: ${sum} · <a href="${receipt}">квитанция</a>',
+            mapping={"period": t.label(s.last_period), "sum": rub(s.last_charged),
+                     "receipt": "%s@@receipt?period=%s" % (base, s.period_iso)}))) if s.last_period else ""
+        out.append('<li><a href="%s@@debt">%s</a>: %s%s</li>' % (
+            base, t(_("Л/с № ${number}", mapping={"number": escape(s.account.number)})), figure, last))
     return "\n".join(out)
 
 

@@ -100,7 +100,7 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--warmup", type=float, default=3, help="seconds of load per page before measuring")
+    parser.add_argument("--warmup", type=float, default=5, help="seconds of load per page before measuring")
     parser.add_argument("--only", help="measure the core with this one plugin on (its own database)")
     parser.add_argument("--path", default=None)
     parser.add_argument("--pages", help="measure only the pages whose title contains this")

@@ -13,6 +13,7 @@ from lk_platform.organisations import Organisation
 from lk_platform.stamps import changes
 
 from .charts import chart_svg, comparison_text, last_months, standalone_svg
+from .i18n import Joined, _, translate
 from .meters import CONTAINER, Meter
 from .periods import period_of, period_title
 from .readings import all_readings, cabinet_depends, current, latest, previous
@@ -67,11 +68,13 @@ def _date(value) -> str:
 
 def _values(meter, values, labels) -> str:
     if len(labels) > 1:
-        return "; ".join("%s %s" % (label, meter.format_value(v)) for label, v in zip(labels, values))
+        return Joined((_("${tariff} ${value}", mapping={"tariff": label, "value": meter.format_value(v)})
+                       for label, v in zip(labels, values)), "; ")
     return " / ".join(meter.format_value(v) for v in values)
 
 
-def make_row(organisation, meter, today, windows, history_base, slot=None, entry=None) -> Row:
+def make_row(organisation, meter, today, windows, history_base, slot=None, entry=None, tr=lambda t: t) -> Row:
+    """``tr`` translates the texts into the reader's language."""
     state = window_state(organisation, meter, today, windows)
     resource = meter.resource_info
     unit = meter.unit or resource.unit
@@ -80,41 +83,53 @@ def make_row(organisation, meter, today, windows, history_base, slot=None, entry
     base = previous(meter, state.period)
     base_values = base.values if base is not None else meter.initial_values
     if base is not None:
-        when = "Предыдущее показание (%s, передано %s)" % (
-            period_title(base.period), _date(organisation.localize(base.submitted_at)))
+        when = _("Предыдущее показание (${period}, передано ${date})", mapping={
+            "period": period_title(base.period), "date": _date(organisation.localize(base.submitted_at))})
     else:
-        when = "Начальное показание"
-    row = Row(meter, state, resource.title, "№ %s%s" % (meter.serial, ", " + place if place else ""),
-              "%s: %s %s" % (when, _values(meter, base_values, labels), unit),
+        when = _("Начальное показание")
+    subtitle = _("№ ${serial}, ${place}", mapping={"serial": meter.serial, "place": place}) if place \
+        else _("№ ${serial}", mapping={"serial": meter.serial})
+    row = Row(meter, state, tr(resource.title), tr(subtitle),
+              tr(_("${when}: ${values} ${unit}", mapping={"when": when, "values": _values(meter, base_values, labels),
+                                                          "unit": unit})),
               history_url=history_base + meter.__name__ + "/@@history")
     sent = current(meter, state.period)
     if sent is not None:
-        row.submitted_line = "За %s передано %s: %s — %s%s." % (
-            period_title(state.period), organisation.localize(sent.submitted_at).strftime("%d.%m.%Y %H:%M"),
-            " / ".join(meter.format_value(v) for v in sent.values), STATUSES.get(sent.status, sent.status),
-            ": " + sent.reason if sent.reason else "")
+        mapping = {"period": period_title(state.period),
+                   "when": organisation.localize(sent.submitted_at).strftime("%d.%m.%Y %H:%M"),
+                   "values": " / ".join(meter.format_value(v) for v in sent.values),
+                   "status": STATUSES.get(sent.status, sent.status), "reason": sent.reason}
+        row.submitted_line = tr(_("За ${period} передано ${when}: ${values} — ${status}: ${reason}.", mapping=mapping)
+                                if sent.reason else
+                                _("За ${period} передано ${when}: ${values} — ${status}.", mapping=mapping))
     if not meter.automatic and not state.open:
-        row.window_note = "Приём показаний открыт %s. Следующий приём начнётся %s (за %s)." % (
-            state.window.describe(), _date(state.next_opening), period_title(state.period))
+        row.window_note = tr(_("Приём показаний открыт ${window}. Следующий приём начнётся ${date} (за ${period}).",
+                               mapping={"window": state.window.describe(), "date": _date(state.next_opening),
+                                        "period": period_title(state.period)}))
     if meter.verification_expired(today):
-        row.expired_note = ("Срок поверки счётчика истёк %s. Показания примем с пометкой; закажите поверку."
-                            % _date(meter.next_verification))
+        row.expired_note = tr(_("Срок поверки счётчика истёк ${date}. Показания примем с пометкой; закажите поверку.",
+                                mapping={"date": _date(meter.next_verification)}))
     elif meter.next_verification:
-        row.verification_note = "поверка до " + _date(meter.next_verification)
+        row.verification_note = tr(_("поверка до ${date}", mapping={"date": _date(meter.next_verification)}))
     texts = slot["texts"] if slot else ()
-    digits = "До %d цифр до запятой%s" % (meter.int_digits, " и %d после" % meter.frac_digits
-                                           if meter.frac_digits else "")
+    if meter.frac_digits:
+        digits = _("До ${n} цифр до запятой и ${m} после", mapping={"n": meter.int_digits, "m": meter.frac_digits})
+    else:
+        digits = _("До ${n} цифр до запятой", mapping={"n": meter.int_digits})
     for i, label in enumerate(labels):
         fid = "m%s-t%d" % (meter.__name__, i + 1)
-        title = "%s: показание, %s" % (label, unit) if label else "Показание, %s" % unit
+        title = _("${tariff}: показание, ${unit}", mapping={"tariff": label, "unit": unit}) if label \
+            else _("Показание, ${unit}", mapping={"unit": unit})
         row.inputs.append(Input(
-            fid, "%s (за %s)" % (title, period_title(state.period)), texts[i] if i < len(texts) else "",
-            "%s; было %s" % (digits, meter.format_value(base_values[i]) if i < len(base_values) else "—"),
-            entry.errors.get(i) if entry is not None else None))
+            fid, tr(_("${title} (за ${period})", mapping={"title": title, "period": period_title(state.period)})),
+            texts[i] if i < len(texts) else "",
+            tr(_("${digits}; было ${value}", mapping={
+                "digits": digits, "value": meter.format_value(base_values[i]) if i < len(base_values) else "—"})),
+            tr(entry.errors.get(i)) if entry is not None else None))
     if entry is not None:
-        row.meter_error = entry.errors.get(None)
+        row.meter_error = tr(entry.errors.get(None))
         if not entry.errors and entry.confirm:
-            row.confirm, row.confirmed = entry.confirm, entry.confirmed
+            row.confirm, row.confirmed = tr(entry.confirm), entry.confirmed
     return row
 
 
@@ -125,14 +140,15 @@ def build_rows(request, organisation, groups, today, posted=None, entries=()):
     out = []
     for account, meters in groups:
         rows = [make_row(organisation, meter, today, windows, history_base, (posted or {}).get(meter.id),
-                         by_meter.get(meter.id)) for meter in meters]
+                         by_meter.get(meter.id), tr=lambda t: translate(request, t)) for meter in meters]
         out.append((account, rows))
     return out
 
 
 def _namespace(request, organisation, groups, today, **extra):
     ns = {"groups": groups, "today": today, "any_meters": any(rows for _a, rows in groups),
-          "page_title": "Показания счётчиков", "form_url": request.resource_url(organisation, "readings"),
+          "page_title": translate(request, _("Показания счётчиков")),
+          "form_url": request.resource_url(organisation, "readings"),
           "errors": [], "confirm_needed": False, "css": request.static_url("lk_meters:static/meters.css")}
     ns.update(extra)
     return ns
@@ -163,27 +179,33 @@ def readings_form(context, request):
     if strangers:
         request.response.status = 404
         return _namespace(request, context, build_rows(request, context, groups, today, posted), today, errors=[
-            "Счётчик с номером %s не найден среди ваших счётчиков. Ничего не сохранено." % strangers[0]])
+            translate(request, _("Счётчик с номером ${id} не найден среди ваших счётчиков. Ничего не сохранено.",
+                                 mapping={"id": strangers[0]}))])
     entries = resident_entries(context, allowed, posted, today)
     if not entries:
         return _namespace(request, context, build_rows(request, context, groups, today, posted), today,
-                          errors=["Введите показания хотя бы одного счётчика."])
+                          errors=[translate(request, _("Введите показания хотя бы одного счётчика."))])
     if not all(e.ok for e in entries):
         errors = [m for e in entries for m in e.messages()]
         confirm = [e for e in entries if not e.errors and e.confirm and not e.confirmed]
-        summary = errors + ["%s: %s. Проверьте показание; если оно верно, отметьте «Показание верно» и "
-                            "отправьте ещё раз." % (e.meter.display_title, e.confirm) for e in confirm]
+        summary = errors + [_("${meter}: ${question}. Проверьте показание; если оно верно, отметьте «Показание "
+                              "верно» и отправьте ещё раз.", mapping={"meter": e.meter.display_title,
+                                                                       "question": e.confirm})
+                            for e in confirm]
         return _namespace(request, context, build_rows(request, context, groups, today, posted, entries), today,
-                          errors=["Показания не сохранены — исправьте отмеченные поля."] + summary,
+                          errors=translate(request, [_("Показания не сохранены — исправьте отмеченные поля.")]
+                                           + summary),
                           confirm_needed=bool(confirm))
-    saved = save(context, entries, lambda meter: submitter_kind(user, meter), user.login,
-                 source=request.POST.get("source") if request.POST.get("source") in ("web", "mobile") else "web")
-    request.session.flash("Показания переданы: %s. Спасибо!" % ", ".join(
-        "%s — %s" % (e.meter.display_title, " / ".join(e.meter.format_value(v) for v in e.values))
-        for e in entries))
-    for entry, reading in zip(entries, saved):
-        for warning in reading.warnings:
-            request.session.flash("%s: %s" % (entry.meter.display_title, warning))
+    save(context, entries, lambda meter: submitter_kind(user, meter), user.login,
+         source=request.POST.get("source") if request.POST.get("source") in ("web", "mobile") else "web")
+    request.session.flash(translate(request, _("Показания переданы: ${list}. Спасибо!", mapping={"list": Joined(
+        _("${meter} — ${values}", mapping={"meter": e.meter.display_title,
+                                            "values": " / ".join(e.meter.format_value(v) for v in e.values)})
+        for e in entries)})))
+    for entry in entries:
+        for warning in entry.warnings:
+            request.session.flash(translate(request, _("${meter}: ${warning}", mapping={
+                "meter": entry.meter.display_title, "warning": warning})))
     return HTTPSeeOther(request.resource_url(context, "readings"))
 
 
@@ -203,16 +225,18 @@ class HistoryRow:
     warnings: tuple
 
 
-def history_rows(organisation, meter, staff: bool) -> list[HistoryRow]:
+def history_rows(organisation, meter, staff: bool, tr=lambda t: t) -> list[HistoryRow]:
+    """The readings, new first; ``tr`` translates the words (what people
+    typed and stored warnings stay as they are)."""
     labels = meter.tariff_labels
     rows = []
     for r in all_readings(meter):
-        who = SUBMITTERS.get(r.by_kind, r.by_kind) + (" (%s)" % r.by if staff else "")
-        billing = BILLING_STATUSES.get(r.billing_status, r.billing_status)
+        who = tr(SUBMITTERS.get(r.by_kind, r.by_kind)) + (" (%s)" % r.by if staff else "")
+        billing = tr(BILLING_STATUSES.get(r.billing_status, r.billing_status))
         rows.append(HistoryRow(
-            period_title(r.period), _values(meter, r.values, labels),
+            tr(period_title(r.period)), tr(_values(meter, r.values, labels)),
             organisation.localize(r.submitted_at).strftime("%d.%m.%Y %H:%M"),
-            "%s, %s" % (who, SOURCES.get(r.source, r.source)), r.status, STATUSES.get(r.status, r.status),
+            "%s, %s" % (who, tr(SOURCES.get(r.source, r.source))), r.status, tr(STATUSES.get(r.status, r.status)),
             r.superseded, r.reason, billing + (": " + r.billing_text if billing and r.billing_text else ""),
             r.warnings))
     return rows
@@ -224,13 +248,17 @@ def history_namespace(request, meter, staff=False):
     until = period_of(today)
     months = last_months(meter, until, 12)
     latest_with_data = next((m for m in reversed(months) if m.used is not None), months[-1])
+
+    def tr(text):
+        return translate(request, text)
     return {
-        "meter": meter, "account": meter.account_object(), "readings": history_rows(org, meter, staff),
-        "months": months, "chart": chart_svg(meter, months, "chart-%s" % meter.__name__),
-        "comparison": comparison_text(meter, latest_with_data), "period_title": period_title,
+        "meter": meter, "account": meter.account_object(), "readings": history_rows(org, meter, staff, tr),
+        "months": months, "chart": chart_svg(meter, months, "chart-%s" % meter.__name__, tr),
+        "comparison": comparison_text(meter, latest_with_data, tr), "tr": tr,
+        "period_title": lambda period: tr(period_title(period)),
         "latest": latest(meter), "today": today, "staff": staff,
         "css": request.static_url("lk_meters:static/meters.css"),
-        "page_title": "История показаний: %s" % meter.display_title,
+        "page_title": tr(_("История показаний: ${meter}", mapping={"meter": meter.display_title})),
     }
 
 
@@ -245,7 +273,7 @@ def history(context, request):
 @view_config(context=Meter, name="chart.svg", plugin=PLUGIN, permission="account.view")
 def chart(context, request):
     months = last_months(context, period_of(context.organisation.now().date()), 12)
-    body = standalone_svg(chart_svg(context, months, "chart"))
+    body = standalone_svg(chart_svg(context, months, "chart", lambda text: translate(request, text)))
     return Response(body=body.encode("utf-8"), content_type="image/svg+xml", charset="utf-8")
 
 
@@ -277,4 +305,5 @@ def due_widget_data(request, organisation):
                 continue
             (due if state.open else opening).append(Due(meter, state, account))
     return {"due": due, "opening": opening, "form_url": request.resource_url(organisation, "readings"),
-            "period_title": period_title}
+            "period_title": lambda period: translate(request, period_title(period)),
+            "tr": lambda text: translate(request, text)}

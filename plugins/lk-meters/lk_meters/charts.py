@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape
 
+from .i18n import _
 from .periods import add_months, months_between, period_title, period_year_month
 from .readings import current_readings
 from .validation import consumption, format_number
@@ -56,31 +57,34 @@ def last_months(meter, until: int, count: int = 12) -> list[Month]:
     return [Month(p, data.get(p), data.get(add_months(p, -12))) for p in periods]
 
 
-def comparison_text(meter, month: Month) -> str:
+def comparison_text(meter, month: Month, tr=lambda t: t) -> str:
+    """``tr`` translates into the reader's language."""
     unit = meter.unit_label
     if month.used is None:
-        return "За %s показаний нет." % period_title(month.period)
-    text = "%s: %s %s" % (period_title(month.period).capitalize(), format_number(month.used), unit)
+        return tr(_("За ${period} показаний нет.", mapping={"period": period_title(month.period)}))
+    text = _("${period}: ${used} ${unit}", mapping={"period": period_title(month.period).capitalised(),
+                                                    "used": format_number(month.used), "unit": unit})
     if month.last_year is None:
-        return text + "; за тот же месяц прошлого года данных нет."
+        return tr(_("${text}; за тот же месяц прошлого года данных нет.", mapping={"text": text}))
     change = month.change
     if change is None or change == 0:
-        how = "столько же, сколько"
+        how = _("столько же, сколько")
     elif change > 0:
-        how = "на %s%% больше, чем" % change
+        how = _("на ${n}% больше, чем", mapping={"n": change})
     else:
-        how = "на %s%% меньше, чем" % -change
-    return text + " — %s в %s (%s %s)." % (how, _prepositional(add_months(month.period, -12)),
-                                              format_number(month.last_year), unit)
+        how = _("на ${n}% меньше, чем", mapping={"n": -change})
+    return tr(_("${text} — ${how} в ${month} (${value} ${unit}).", mapping={
+        "text": text, "how": how, "month": _prepositional(add_months(month.period, -12)),
+        "value": format_number(month.last_year), "unit": unit}))
 
 
-_PREP = ("январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре", "октябре",
-         "ноябре", "декабре")
+_PREP = (_("январе"), _("феврале"), _("марте"), _("апреле"), _("мае"), _("июне"), _("июле"), _("августе"),
+         _("сентябре"), _("октябре"), _("ноябре"), _("декабре"))
 
 
 def _prepositional(period: int) -> str:
     year, month = period_year_month(period)
-    return "%s %d" % (_PREP[month - 1], year)
+    return _("${month} ${year}", mapping={"month": _PREP[month - 1], "year": year})
 
 
 def _nice_top(value: Decimal) -> Decimal:
@@ -95,19 +99,22 @@ def _nice_top(value: Decimal) -> Decimal:
     return step * 10
 
 
-def chart_svg(meter, months: list[Month], svg_id: str = "chart") -> str:
-    """Bars of the months' consumption, last year's same months as outlines."""
+def chart_svg(meter, months: list[Month], svg_id: str = "chart", tr=lambda t: t) -> str:
+    """Bars of the months' consumption, last year's same months as outlines;
+    ``tr`` translates the texts."""
     width, height, left, bottom, top_pad = 640, 260, 56, 36, 16
     plot_w, plot_h = width - left - 10, height - bottom - top_pad
     peak = max([m.used or 0 for m in months] + [m.last_year or 0 for m in months] + [Decimal(0)])
     top = _nice_top(Decimal(peak))
     slot = plot_w / max(1, len(months))
     bar = slot * 0.38
-    unit = meter.unit_label
-    title = "Расход: %s" % meter.display_title
-    desc = "Помесячный расход, %s, за %s — %s. Тёмные столбцы — этот год, светлые контуры — тот же месяц " \
-           "годом раньше." % (unit, period_title(months[0].period), period_title(months[-1].period)) \
-        if months else "Нет данных"
+    unit = tr(meter.unit_label)
+    title = tr(_("Расход: ${meter}", mapping={"meter": meter.display_title}))
+    desc = tr(_("Помесячный расход, ${unit}, за ${first} — ${last}. Тёмные столбцы — этот год, светлые контуры — "
+                "тот же месяц годом раньше.", mapping={"unit": meter.unit_label,
+                                                       "first": period_title(months[0].period),
+                                                       "last": period_title(months[-1].period)})
+              if months else _("Нет данных"))
     out = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="meter-chart" role="img" '
            'aria-labelledby="%s-title %s-desc">' % (width, height, svg_id, svg_id),
            '<title id="%s-title">%s</title>' % (svg_id, escape(title)),
@@ -122,7 +129,7 @@ def chart_svg(meter, months: list[Month], svg_id: str = "chart") -> str:
     for i, month in enumerate(months):
         x = left + i * slot + slot * 0.1
         year, m = period_year_month(month.period)
-        label = MONTHS_SHORT[m - 1] + (" %02d" % (year % 100) if m == 1 or i == 0 else "")
+        label = tr(MONTHS_SHORT[m - 1]) + (" %02d" % (year % 100) if m == 1 or i == 0 else "")
         out.append('<text x="%.1f" y="%d" class="axis" text-anchor="middle">%s</text>'
                    % (left + i * slot + slot / 2, height - bottom + 16, escape(label)))
         if month.last_year is not None:
@@ -130,14 +137,15 @@ def chart_svg(meter, months: list[Month], svg_id: str = "chart") -> str:
             out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar-last-year">'
                        '<title>%s</title></rect>' % (
                            x + bar, top_pad + plot_h - h, bar, h,
-                           escape("%s: %s %s" % (period_title(add_months(month.period, -12)),
+                           escape("%s: %s %s" % (tr(period_title(add_months(month.period, -12))),
                                                  format_number(month.last_year), unit))))
         if month.used is not None:
             h = float(month.used / top) * plot_h
             out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar">'
                        '<title>%s</title></rect>' % (
                            x, top_pad + plot_h - h, bar, h,
-                           escape("%s: %s %s" % (period_title(month.period), format_number(month.used), unit))))
+                           escape("%s: %s %s" % (tr(period_title(month.period)), format_number(month.used),
+                                                 unit))))
     out.append('<line x1="%d" x2="%d" y1="%d" y2="%d" class="baseline"/>'
                % (left, width - 10, top_pad + plot_h, top_pad + plot_h))
     out.append("</svg>")
@@ -148,6 +156,6 @@ def standalone_svg(svg: str) -> str:
     """The chart as a file: an XML declaration and inline styles."""
     style = ("<style>.grid{stroke:#ddd}.baseline{stroke:#555}.axis{font:11px sans-serif;fill:#333}"
              ".bar{fill:#1f5fa8}.bar-last-year{fill:none;stroke:#8aa9cf;stroke-width:1.5}</style>")
-    head, _, rest = svg.partition(">")
+    head, _sep, rest = svg.partition(">")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + head + ">" + style + rest
 

@@ -20,6 +20,7 @@ from pyramid.authorization import Allow
 from lk_platform.content import Content
 from lk_platform.organisations import find_organisation
 
+from .i18n import _
 from .vocabulary import METER_STATUSES, PLACES, TARIFF_NAMES, resources_of
 
 CONTAINER = "meters"
@@ -138,7 +139,8 @@ class Meter(Content):
 
     @property
     def display_title(self) -> str:
-        return "%s № %s" % (self.resource_info.short or self.resource_info.title, self.serial or self.__name__)
+        return _("${resource} № ${serial}", mapping={"resource": self.resource_info.short or self.resource_info.title,
+                                                     "serial": self.serial or self.__name__})
 
     def format_value(self, value) -> str:
         """A reading as the meter shows it, with a decimal comma."""

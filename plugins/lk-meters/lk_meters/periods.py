@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from .i18n import _
 from .vocabulary import MONTHS
 
 
@@ -73,7 +74,7 @@ def period_param(period: int) -> str:
 def period_title(period: int) -> str:
     """``ноябрь 2026``."""
     year, month = period_year_month(period)
-    return "%s %d" % (MONTHS[month - 1], year)
+    return _("${month} ${year}", mapping={"month": MONTHS[month - 1], "year": year})
 
 
 def _clamp(day: int, year: int, month: int) -> int:
@@ -135,6 +136,7 @@ class Window:
 
     def describe(self) -> str:
         if self.always_open:
-            return "ежедневно"
-        tail = " следующего месяца" if self.crosses_month_end else ""
-        return "с %d по %d число%s" % (self.start, self.end, tail)
+            return _("ежедневно")
+        if self.crosses_month_end:
+            return _("с ${start} по ${end} число следующего месяца", mapping={"start": self.start, "end": self.end})
+        return _("с ${start} по ${end} число", mapping={"start": self.start, "end": self.end})

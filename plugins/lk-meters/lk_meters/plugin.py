@@ -6,6 +6,7 @@ import lk_platform
 from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Right, Role, Widget
 from lk_platform.events import ObjectAdded, ObjectModified, ObjectRemoved
 
+from .i18n import _
 from .meters import CONTAINER, SUBMIT_RIGHT, Meter, ensure_meter_indexes, meter_schema, meters_of_account, \
     note_building
 from .orgsettings import settings_schema
@@ -54,6 +55,7 @@ def lk_settings_schema():
 
 @lk_platform.hookimpl
 def lk_includeme(config):
+    config.add_translation_dirs("lk_meters:locale")
     config.add_static_view("static/meters", "lk_meters:static", cache_max_age=3600)
     config.scan("lk_meters.cabinet_views")
     config.scan("lk_meters.staff_views")
@@ -70,7 +72,7 @@ def lk_plugin_enabled(organisation, registry):
 def lk_cabinet_menu(request, organisation):
     if organisation is None:
         return []
-    return [MenuItem("Показания счётчиков", "readings", order=20)]
+    return [MenuItem(_("Показания счётчиков").ts, "readings", order=20)]
 
 
 @lk_platform.hookimpl
@@ -94,7 +96,7 @@ def lk_dashboard_widgets(request, organisation, accounts):
     data = due_widget_data(request, organisation)
     if data is None:
         return []
-    return [Widget("Показания счётчиков", "lk_meters:templates/widget.pt", data, order=20)]
+    return [Widget(_("Показания счётчиков").ts, "lk_meters:templates/widget.pt", data, order=20)]
 
 
 @lk_platform.hookimpl

@@ -187,9 +187,10 @@ def record(organisation, meter, period: int, values, by_kind: str, by: str, sour
         if seq >= SEQ:
             raise ValueError("too many submissions for one period")
         history[earlier.key] = replace(earlier, superseded=True)
+    # Plain str warnings: a translatable Text is never kept in the database.
     reading = Reading(period=period, seq=seq, values=tuple(values),
                       submitted=submitted if submitted is not None else now_ts(),
-                      by_kind=by_kind, by=by, source=source, status=status, warnings=tuple(warnings),
+                      by_kind=by_kind, by=by, source=source, status=status, warnings=tuple(str(w) for w in warnings),
                       changed=submitted if submitted is not None else now_ts(), changed_by=by)
     history[reading.key] = reading
     period_index(organisation, period, create=True).put(meter, reading)

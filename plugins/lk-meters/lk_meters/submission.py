@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .i18n import _
 from .meters import SUBMIT_RIGHT, meters_of_account
 from .orgsettings import meter_settings
 from .periods import Window, period_of, period_title
@@ -115,20 +116,20 @@ def resident_entries(organisation, meters: dict, posted: dict, today: dt.date, s
         entry = Entry(meter=meter, texts=slot["texts"], period=state.period, confirmed=slot["confirm"])
         entries.append(entry)
         if meter.automatic and not staff:
-            entry.error("показания этого счётчика снимаются автоматически, передавать их не нужно")
+            entry.error(_("показания этого счётчика снимаются автоматически, передавать их не нужно"))
             continue
         if not state.open:
-            entry.error("приём показаний открыт %s; следующий приём начнётся %s" % (
-                state.window.describe(), state.next_opening.strftime("%d.%m.%Y")))
+            entry.error(_("приём показаний открыт ${window}; следующий приём начнётся ${date}", mapping={
+                "window": state.window.describe(), "date": state.next_opening.strftime("%d.%m.%Y")}))
             continue
         posted_period = str(slot["period"] or "").strip()
         if posted_period and posted_period != str(state.period):
-            entry.error("приём показаний за этот период закрыт; сейчас принимаются показания за %s — "
-                        "обновите страницу" % period_title(state.period))
+            entry.error(_("приём показаний за этот период закрыт; сейчас принимаются показания за ${period} — "
+                          "обновите страницу", mapping={"period": period_title(state.period)}))
             continue
         if is_closed(organisation, state.period):
-            entry.error("период %s закрыт организацией, показания за него больше не принимаются"
-                        % period_title(state.period))
+            entry.error(_("период ${period} закрыт организацией, показания за него больше не принимаются",
+                          mapping={"period": period_title(state.period)}))
             continue
         check_entry(entry, organisation, today, settings.ceilings, staff=staff)
     return entries

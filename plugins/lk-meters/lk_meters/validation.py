@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .i18n import Joined as _list, _
 from .periods import months_between, period_title
 from .readings import Reading, previous
 
@@ -32,32 +33,34 @@ def parse_value(text, int_digits: int, frac_digits: int) -> Decimal:
     message to show."""
     raw = str(text if text is not None else "").strip().replace("\u00a0", "").replace(" ", "")
     if not raw:
-        raise BadValue("Введите показание")
+        raise BadValue(_("Введите показание"))
     if len(raw) > MAX_LENGTH:
-        raise BadValue("Слишком длинное значение: у счётчика %d цифр до запятой" % int_digits)
+        raise BadValue(_("Слишком длинное значение: у счётчика ${n} ${digits} до запятой",
+                         mapping={"n": int_digits, "digits": _digits(int_digits)}))
     if raw[0] in "-−" and NUMBER.match(raw[1:]):
-        raise BadValue("Показание не может быть отрицательным")
+        raise BadValue(_("Показание не может быть отрицательным"))
     if not NUMBER.match(raw):
-        raise BadValue("Введите число цифрами, например 123,45 — без букв, пробелов внутри и знаков «e», «+»")
-    whole, _, frac = raw.replace(",", ".").partition(".")
+        raise BadValue(_("Введите число цифрами, например 123,45 — без букв, пробелов внутри и знаков «e», «+»"))
+    whole, _sep, frac = raw.replace(",", ".").partition(".")
     whole_digits = len(whole.lstrip("0") or "0")
     if whole_digits > int_digits:
-        raise BadValue("У счётчика %d %s до запятой, а введено %d" % (int_digits, _digits(int_digits), whole_digits))
+        raise BadValue(_("У счётчика ${n} ${digits} до запятой, а введено ${entered}",
+                         mapping={"n": int_digits, "digits": _digits(int_digits), "entered": whole_digits}))
     frac = frac.rstrip("0")
     if len(frac) > frac_digits:
         if frac_digits == 0:
-            raise BadValue("Счётчик показывает только целые числа: введите показание без дробной части")
-        raise BadValue("У счётчика %d %s после запятой, а введено %d" % (frac_digits, _digits(frac_digits),
-                                                                         len(frac)))
+            raise BadValue(_("Счётчик показывает только целые числа: введите показание без дробной части"))
+        raise BadValue(_("У счётчика ${n} ${digits} после запятой, а введено ${entered}",
+                         mapping={"n": frac_digits, "digits": _digits(frac_digits), "entered": len(frac)}))
     return Decimal(raw.replace(",", "."))
 
 
 def _digits(n: int) -> str:
     if n % 10 == 1 and n % 100 != 11:
-        return "цифра"
+        return _("цифра")
     if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return "цифры"
-    return "цифр"
+        return _("цифры")
+    return _("цифр")
 
 
 def format_number(value: Decimal, quantum: Decimal | None = None) -> str:
@@ -92,8 +95,8 @@ class Entry:
         for tariff, message in sorted(self.errors.items(), key=lambda kv: -1 if kv[0] is None else kv[0]):
             where = self.meter.display_title
             if tariff is not None and len(labels) > 1 and tariff < len(labels):
-                where += ", тариф «%s»" % labels[tariff]
-            out.append("%s: %s" % (where, message))
+                where = _("${meter}, тариф «${tariff}»", mapping={"meter": where, "tariff": labels[tariff]})
+            out.append(_("${where}: ${message}", mapping={"where": where, "message": message}))
         return out
 
 
@@ -108,27 +111,31 @@ def check_entry(entry: Entry, organisation, today: dt.date, ceilings: dict, staf
     """Fill ``entry.values``, ``errors``, ``confirm`` and ``warnings``."""
     meter = entry.meter
     if len(entry.texts) != meter.tariffs:
-        names = ", ".join(meter.tariff_labels) if meter.tariffs > 1 else ""
-        entry.error("у счётчика %d %s%s, а передано значений: %d" % (
-            meter.tariffs, "тариф" if meter.tariffs == 1 else ("тарифа" if meter.tariffs < 5 else "тарифов"),
-            " (%s)" % names if names else "", len(entry.texts)))
+        words = _("тариф") if meter.tariffs == 1 else (_("тарифа") if meter.tariffs < 5 else _("тарифов"))
+        mapping = {"n": meter.tariffs, "tariffs": words, "sent": len(entry.texts)}
+        if meter.tariffs > 1:
+            mapping["names"] = _list(meter.tariff_labels)
+            entry.error(_("у счётчика ${n} ${tariffs} (${names}), а передано значений: ${sent}", mapping=mapping))
+        else:
+            entry.error(_("у счётчика ${n} ${tariffs}, а передано значений: ${sent}", mapping=mapping))
         return entry
     values = []
     for i, text in enumerate(entry.texts):
         try:
             values.append(parse_value(text, meter.int_digits, meter.frac_digits).quantize(meter.quantum))
         except BadValue as exc:
-            entry.error(str(exc), i)
+            entry.error(exc.args[0], i)
     if entry.errors:
         return entry
     entry.values = tuple(values)
 
     base: Reading | None = previous(meter, entry.period)
     if base is not None and len(base.values) == len(values):
-        base_values, base_when, base_months = base.values, "за " + period_title(base.period), \
+        base_values, base_when, base_months = base.values, _("за ${period}", mapping={
+            "period": period_title(base.period)}), \
             max(1, months_between(base.period, entry.period))
     else:
-        base_values, base_when = meter.initial_values, "начальное показание счётчика"
+        base_values, base_when = meter.initial_values, _("начальное показание счётчика")
         base_months = max(1, months_between(meter.installed.year * 100 + meter.installed.month, entry.period)) \
             if meter.installed else None
     total = Decimal(0)
@@ -136,13 +143,13 @@ def check_entry(entry: Entry, organisation, today: dt.date, ceilings: dict, staf
     for i, (value, before) in enumerate(zip(values, base_values)):
         used, rolled = consumption(before, value, meter.capacity)
         if rolled and used > meter.capacity * ROLLOVER_SHARE:
-            message = "показание %s меньше предыдущего: %s (%s)" % (
-                format_number(value), format_number(before, meter.quantum), base_when)
+            mapping = {"value": format_number(value), "before": format_number(before, meter.quantum),
+                       "when": base_when}
             if staff:
-                lower.append(message)
+                lower.append(_("показание ${value} меньше предыдущего: ${before} (${when})", mapping=mapping))
             else:
-                entry.error(message + ". Если счётчик заменили или показание было передано с ошибкой, "
-                                      "сообщите в организацию", i)
+                entry.error(_("показание ${value} меньше предыдущего: ${before} (${when}). Если счётчик заменили "
+                              "или показание было передано с ошибкой, сообщите в организацию", mapping=mapping), i)
             used = Decimal(0)
         total += used
     if entry.errors:
@@ -150,23 +157,25 @@ def check_entry(entry: Entry, organisation, today: dt.date, ceilings: dict, staf
 
     questions = []
     if lower:
-        questions.append("; ".join(lower))
+        questions.extend(lower)
     ceiling = ceilings.get(meter.resource)
     if ceiling and base_months is not None and total > ceiling * base_months:
-        questions.append("расход %s %s за %d мес. больше обычного предела (%s %s в месяц)" % (
-            format_number(total, meter.quantum), meter.unit_label, base_months, format_number(ceiling),
-            meter.unit_label))
+        questions.append(_("расход ${used} ${unit} за ${months} мес. больше обычного предела (${ceiling} ${unit} "
+                           "в месяц)", mapping={"used": format_number(total, meter.quantum), "unit": meter.unit_label,
+                                                "months": base_months, "ceiling": format_number(ceiling)}))
     if questions:
-        entry.confirm = "; ".join(questions)
+        entry.confirm = _list(questions, "; ")
         if entry.confirmed:
-            entry.warnings.append(entry.confirm[0].upper() + entry.confirm[1:] + " — подтверждено при передаче")
+            entry.warnings.append(_("${question} — подтверждено при передаче", mapping={"question": entry.confirm},
+                                    ).capitalised())
 
     if meter.status == "archived":
-        entry.warnings.append("Счётчик в архиве (выведен из эксплуатации)")
+        entry.warnings.append(_("Счётчик в архиве (выведен из эксплуатации)"))
     elif meter.status == "replaced":
-        entry.warnings.append("Счётчик заменён%s" % (" на счётчик ID %s" % meter.replaced_by
-                                                     if meter.replaced_by else ""))
+        entry.warnings.append(_("Счётчик заменён на счётчик ID ${id}", mapping={"id": meter.replaced_by})
+                              if meter.replaced_by else _("Счётчик заменён"))
     if meter.verification_expired(today):
-        entry.warnings.append("Срок поверки истёк %s" % meter.next_verification.strftime("%d.%m.%Y"))
+        entry.warnings.append(_("Срок поверки истёк ${date}", mapping={
+            "date": meter.next_verification.strftime("%d.%m.%Y")}))
     return entry
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import _
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -16,11 +18,11 @@ class Resource:
 
 
 RESOURCES = {
-    "cold_water": Resource("cold_water", "Холодная вода", "м³", "ХВС"),
-    "hot_water": Resource("hot_water", "Горячая вода", "м³", "ГВС"),
-    "electricity": Resource("electricity", "Электроэнергия", "кВт·ч", "ЭЛ"),
-    "gas": Resource("gas", "Газ", "м³", "ГАЗ"),
-    "heat": Resource("heat", "Тепловая энергия", "Гкал", "ТЕПЛО"),
+    "cold_water": Resource("cold_water", _("Холодная вода"), _("м³"), _("ХВС")),
+    "hot_water": Resource("hot_water", _("Горячая вода"), _("м³"), _("ГВС")),
+    "electricity": Resource("electricity", _("Электроэнергия"), _("кВт·ч"), _("ЭЛ")),
+    "gas": Resource("gas", _("Газ"), _("м³"), _("ГАЗ")),
+    "heat": Resource("heat", _("Тепловая энергия"), _("Гкал"), _("ТЕПЛО")),
 }
 
 
@@ -43,62 +45,63 @@ def resource_title(organisation, code: str) -> str:
 #: electricity meters show).
 TARIFF_NAMES = {
     1: ("",),
-    2: ("День", "Ночь"),
-    3: ("Пик", "Полупик", "Ночь"),
-    4: ("Т1", "Т2", "Т3", "Т4"),
+    2: (_("День"), _("Ночь")),
+    3: (_("Пик"), _("Полупик"), _("Ночь")),
+    4: (_("Т1"), _("Т2"), _("Т3"), _("Т4")),
 }
 
 PLACES = {
-    "kitchen": "Кухня",
-    "bathroom": "Ванная",
-    "toilet": "Туалет",
-    "hallway": "Коридор",
-    "stairwell": "Лестничная клетка",
-    "basement": "Подвал",
-    "outside": "На улице",
-    "other": "Другое",
+    "kitchen": _("Кухня"),
+    "bathroom": _("Ванная"),
+    "toilet": _("Туалет"),
+    "hallway": _("Коридор"),
+    "stairwell": _("Лестничная клетка"),
+    "basement": _("Подвал"),
+    "outside": _("На улице"),
+    "other": _("Другое"),
 }
 
 #: Where a reading came from.
 SOURCES = {
-    "web": "Личный кабинет",
-    "mobile": "Мобильное приложение / API",
-    "call": "Звонок в организацию",
-    "visit": "Обход или визит",
-    "email": "Эл. почта",
-    "messenger": "Мессенджер",
-    "import": "Импорт",
-    "external": "Внешняя система",
+    "web": _("Личный кабинет"),
+    "mobile": _("Мобильное приложение / API"),
+    "call": _("Звонок в организацию"),
+    "visit": _("Обход или визит"),
+    "email": _("Эл. почта"),
+    "messenger": _("Мессенджер"),
+    "import": _("Импорт"),
+    "external": _("Внешняя система"),
 }
 STAFF_SOURCES = ("call", "visit", "email", "messenger", "web")
 
 #: Who submitted it.
 SUBMITTERS = {
-    "resident": "Житель",
-    "delegate": "Доверенное лицо",
-    "staff": "Сотрудник",
-    "import": "Импорт",
+    "resident": _("Житель"),
+    "delegate": _("Доверенное лицо"),
+    "staff": _("Сотрудник"),
+    "import": _("Импорт"),
     "api": "API",
 }
 
 STATUSES = {
-    "received": "Получено",
-    "accepted": "Принято",
-    "rejected": "Отклонено",
-    "exported": "Выгружено в биллинг",
+    "received": _("Получено"),
+    "accepted": _("Принято"),
+    "rejected": _("Отклонено"),
+    "exported": _("Выгружено в биллинг"),
 }
 
 METER_STATUSES = {
-    "active": "Работает",
-    "archived": "В архиве",
-    "replaced": "Заменён",
+    "active": _("Работает"),
+    "archived": _("В архиве"),
+    "replaced": _("Заменён"),
 }
 
 BILLING_STATUSES = {
-    "approved": "Принято биллингом",
-    "declined": "Отклонено биллингом",
+    "approved": _("Принято биллингом"),
+    "declined": _("Отклонено биллингом"),
 }
 
-MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
-          "ноябрь", "декабрь")
-MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+MONTHS = (_("январь"), _("февраль"), _("март"), _("апрель"), _("май"), _("июнь"), _("июль"), _("август"),
+          _("сентябрь"), _("октябрь"), _("ноябрь"), _("декабрь"))
+MONTHS_SHORT = (_("янв"), _("фев"), _("мар"), _("апр"), _("май"), _("июн"), _("июл"), _("авг"), _("сен"), _("окт"),
+                _("ноя"), _("дек"))

@@ -1,0 +1,246 @@
+"""The resident's side of the plugin in English (Russian stays the default,
+which every other test of the plugin checks): the readings form, its
+messages, a meter's history and chart, the dashboard widget; and every
+msgid of the ``lk_meters`` domain has an English translation."""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from lk_platform.locale import extract
+from lk_meters.testing import meter_by_serial, period_now, set_window, value_text
+from lk_meters.readings import latest, period_readings
+
+PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lk_meters")
+PO = os.path.join(PACKAGE, "locale", "en", "LC_MESSAGES", "lk_meters.po")
+FORM = "/o/vodokanal/readings"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_catalog():
+    """``make catalogs`` compiles the .po; a run straight after editing it
+    compiles it here (atomically) before any app starts."""
+    mo = PO[:-3] + ".mo"
+    if not os.path.exists(mo) or os.path.getmtime(mo) < os.path.getmtime(PO):
+        extract.compile_catalog(PO)
+
+
+# --- the catalog ------------------------------------------------------------------------
+
+class _Reader(extract._TemplateReader):
+    """The core's template reader (Chameleon's msgid rules), for our domain."""
+
+    def domain(self):
+        return extract.DOMAIN if super().domain() == "lk_meters" else None
+
+
+def plugin_msgids() -> dict[str, list[str]]:
+    """``{msgid: [where]}``: ``_()`` calls in the package, ``i18n:translate``
+    and ``i18n:attributes`` of the ``lk_meters`` domain in its templates."""
+    found: dict[str, list[str]] = {}
+    for name in sorted(os.listdir(PACKAGE)):
+        if name.endswith(".py"):
+            for msgid, where in extract.python_msgids(os.path.join(PACKAGE, name)):
+                found.setdefault(msgid, []).append(where)
+    templates = os.path.join(PACKAGE, "templates")
+    for name in sorted(os.listdir(templates)):
+        if name.endswith(".pt"):
+            reader = _Reader(os.path.join(templates, name))
+            with open(reader.path, encoding="utf-8") as f:
+                reader.feed(f.read())
+            reader.close()
+            for msgid, where in reader.found:
+                found.setdefault(msgid, []).append(where)
+    return found
+
+
+def untranslated(po=PO):
+    catalog = extract.read_catalog(po)
+    missing = []
+    for msgid, where in sorted(plugin_msgids().items()):
+        message = catalog.get(msgid)
+        if message is None or not message.string or message.fuzzy:
+            missing.append((msgid, where))
+    return missing
+
+
+def test_every_plugin_message_has_an_english_translation():
+    assert untranslated() == [], "msgids of lk_meters without English in %s" % PO
+
+
+def test_translations_keep_every_placeholder():
+    catalog = extract.read_catalog(PO)
+    wrong = [m.id for m in catalog if m.id and set(re.findall(r"\$\{(\w+)\}", m.id))
+             != set(re.findall(r"\$\{(\w+)\}", m.string))]
+    assert wrong == []
+
+
+def test_the_check_notices_a_missing_translation(tmp_path):
+    from babel.messages.pofile import write_po
+    catalog = extract.read_catalog(PO)
+    catalog["Введите показания хотя бы одного счётчика."].string = ""
+    broken = tmp_path / "broken.po"
+    with open(broken, "wb") as f:
+        write_po(f, catalog)
+    assert [m for m, _w in untranslated(str(broken))] == ["Введите показания хотя бы одного счётчика."]
+
+
+def test_extraction_covers_python_and_templates():
+    found = plugin_msgids()
+    assert "Введите показания хотя бы одного счётчика." in found                      # cabinet_views.py
+    assert "У счётчика ${n} ${digits} до запятой, а введено ${entered}" in found      # with a mapping
+    assert "Холодная вода" in found                                                   # vocabulary.py
+    assert "Лицевой счёт № ${number}" in found                                        # i18n:name in readings.pt
+    assert any(w.endswith("templates/widget.pt:3") for w in found["Пора передать показания:"])
+    assert len(found) > 150
+
+
+# --- the pages ----------------------------------------------------------------------------
+
+def english(browser):
+    browser.post_csrf("/language", {"language": "en", "next": "/cabinet"}, status=303)
+
+
+def meter_state(lk_db, serial):
+    with lk_db as platform:
+        o = platform.organisations["vodokanal"]
+        meter = meter_by_serial(o, serial)
+        return meter.__name__, latest(meter).values
+
+
+def readings_now(lk_db):
+    from lk_meters.meters import meters_folder
+    with lk_db as platform:
+        o = platform.organisations["vodokanal"]
+        period = period_now(o)
+        return sorted((m.__name__, r.values) for m in meters_folder(o).values() for r in period_readings(m, period))
+
+
+RUSSIAN_LABELS = ("Показания счётчиков", "Лицевой счёт", "Передать показания", "Холодная вода", "Горячая вода",
+                  "цифр до запятой", "Предыдущее показание", "Начальное показание", "История и график расхода",
+                  "показание, м³", "поверка до", "ХВС №")
+
+
+def test_the_readings_form_in_english(demo_browser, lk_db):
+    with lk_db as platform:
+        set_window(platform.organisations["vodokanal"], None, None)
+    demo_browser.login("ivanov")
+    english(demo_browser)
+    page = demo_browser.get(FORM)
+    assert '<html lang="en"' in page.text
+    assert "<h1>Meter readings</h1>" in page.text
+    assert "Personal account No. 1000001" in page.text
+    assert "Cold water" in page.text and "Hot water" in page.text
+    assert "No. ХВ-1000011" in page.text                 # the serial is data, the label is English
+    assert "Reading, m³ (for " in page.text
+    assert "Up to 5 digits before the decimal point and 3 after; previously" in page.text
+    assert "Previous reading (" in page.text or "Initial reading" in page.text
+    assert "History and consumption chart" in page.text and "Submit readings" in page.text
+    for label in RUSSIAN_LABELS:
+        assert label not in page.text, label
+    # the month of the period is English as well
+    assert re.search(r"\(for (January|February|March|April|May|June|July|August|September|October|November|"
+                     r"December) 20\d\d\)", page.text)
+
+
+def test_a_bad_value_gets_an_english_message_naming_the_meter_and_nothing_is_saved(demo_browser, lk_db):
+    with lk_db as platform:
+        set_window(platform.organisations["vodokanal"], None, None)
+    cold, _ = meter_state(lk_db, "ХВ-1000011")
+    hot, hot_last = meter_state(lk_db, "ГВ-1000012")
+    before = readings_now(lk_db)
+    demo_browser.login("ivanov")
+    english(demo_browser)
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: "абв", "m%s-t1" % hot: value_text(hot_last[0] + 1)})
+    assert page.status_int == 200
+    assert "The readings were not saved — correct the marked fields." in page.text
+    assert "CW No. ХВ-1000011: Enter a number in digits, e.g. 123,45" in page.text   # the summary names the meter
+    assert 'id="m%s-t1-err" class="invalid-feedback">Enter a number in digits' % cold in page.text  # and the field
+    assert 'value="абв"' in page.text                    # what was typed is kept
+    assert "Введите число" not in page.text and "Показания не сохранены" not in page.text
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: "123456789"})
+    assert "The meter has 5 digits before the decimal point, but 9 were entered" in page.text
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: " "})
+    assert "Enter the readings of at least one meter." in page.text
+    assert readings_now(lk_db) == before
+
+
+def test_a_submission_and_its_flash_in_english(demo_browser, lk_db):
+    with lk_db as platform:
+        set_window(platform.organisations["vodokanal"], None, None)
+    cold, cold_last = meter_state(lk_db, "ХВ-1000011")
+    demo_browser.login("ivanov")
+    english(demo_browser)
+    new = value_text(cold_last[0] + 2)
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: new}, status=303).follow()
+    assert "Meter readings submitted: CW No. ХВ-1000011 — %s. Thank you!" % new in page.text
+    assert "For " in page.text and " submitted on " in page.text and "Received" in page.text
+    assert "Показания переданы" not in page.text
+
+
+def test_a_meters_history_in_english(demo_browser, lk_db):
+    cold, _ = meter_state(lk_db, "ХВ-1000011")
+    demo_browser.login("ivanov")
+    english(demo_browser)
+    page = demo_browser.get("/o/vodokanal/meters/%s/@@history" % cold)
+    assert "<h1>CW No. ХВ-1000011</h1>" in page.text
+    for label in ("← Back to submitting readings", "Personal account", "Tariffs", "Latest reading",
+                  "Consumption by month", "All readings", "Readings, m³", "By whom and how", "Chart as SVG",
+                  "Consumption table", "A year ago", "Resident, Personal account website"):
+        assert label in page.text, label
+    assert re.search(r"<td>(January|February|March|April|May|June|July|August|September|October|November|"
+                     r"December) 20\d\d</td>", page.text)
+    assert "Consumption: CW No. ХВ-1000011" in page.text          # the chart's SVG title
+    for label in ("Все показания", "Расход", "Лицевой счёт", "Житель", "Личный кабинет,", "Принято", "Получено",
+                  "январ", "феврал", "ноябр", "декабр", "Тёмные столбцы"):
+        assert label not in page.text, label
+    svg = demo_browser.get("/o/vodokanal/meters/%s/@@chart.svg" % cold)
+    assert "Monthly consumption, m³" in svg.text and "Помесячный" not in svg.text
+
+
+def test_the_dashboard_widget_and_menu_in_english(demo_browser):
+    demo_browser.login("petrova")
+    english(demo_browser)
+    page = demo_browser.get("/cabinet")
+    assert "Time to submit meter readings:" in page.text
+    assert re.search(r"CW No\. ХВ-1000021<span class=\"muted\"> — account 1000002, for [A-Z][a-z]+ 20\d\d", page.text)
+    assert "Submit readings" in page.text and "Meter readings" in page.text
+    for label in ("Пора передать показания", "Передать показания", "Показания счётчиков", "л/с ", "ХВС №"):
+        assert label not in page.text, label
+    # and back to Russian
+    demo_browser.post_csrf("/language", {"language": "ru", "next": "/cabinet"}, status=303)
+    assert "Пора передать показания" in demo_browser.get("/cabinet").text
+
+
+def test_texts_are_stored_as_plain_russian_strings():
+    """A Text pickled into ZODB (a reading's warnings) is the Russian string,
+    with no reference to the plugin's classes."""
+    import pickle
+    from lk_meters.i18n import _
+    text = _("Срок поверки истёк ${date}", mapping={"date": "01.05.2026"})
+    assert pickle.loads(pickle.dumps(text)) == "Срок поверки истёк 01.05.2026"
+    assert type(pickle.loads(pickle.dumps(text))) is str and b"lk_meters" not in pickle.dumps(text)
+
+
+def test_the_ceiling_question_and_its_warning_in_english(demo_browser, lk_db):
+    with lk_db as platform:
+        set_window(platform.organisations["vodokanal"], None, None)
+    cold, cold_last = meter_state(lk_db, "ХВ-1000011")     # vodokanal's cold water ceiling: 25 m³ a month
+    before = readings_now(lk_db)
+    demo_browser.login("ivanov")
+    english(demo_browser)
+    high = value_text(cold_last[0] + 60)
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: high})
+    assert "is above the usual limit (25 m³ per month)" in page.text
+    assert "Please check: consumption of " in page.text and "The reading is correct" in page.text
+    assert "Tick “The reading is correct” for the values you have checked" in page.text
+    assert "предела" not in page.text and "Показание верно" not in page.text
+    assert readings_now(lk_db) == before
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: high, "m%s-confirm" % cold: "1"}, status=303).follow()
+    assert "CW No. ХВ-1000011: Consumption of " in page.text and "— confirmed on submission" in page.text
+    # what is stored stays in the source language, for staff and exports
+    with lk_db as platform:
+        reading = latest(meter_by_serial(platform.organisations["vodokanal"], "ХВ-1000011"))
+        assert type(reading.warnings[0]) is str and "подтверждено при передаче" in reading.warnings[0]

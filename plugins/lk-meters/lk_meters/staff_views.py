@@ -87,18 +87,20 @@ class ListRow:
 
 
 def list_row(organisation, meter, reading, account, base, meters_url) -> ListRow:
+    # Staff pages are Russian: plain strings, so the template does not send
+    # every cell of a long list through the translation machinery.
     before = base.values if base is not None else meter.initial_values
     used = ""
     if len(before) == len(reading.values):
         used = meter.format_value(sum((consumption(b, v, meter.capacity)[0]
                                        for b, v in zip(before, reading.values)), Decimal(0)))
     return ListRow(
-        meter.__name__, meter.account, account.address if account is not None else "", meter.display_title,
+        meter.__name__, meter.account, account.address if account is not None else "", str(meter.display_title),
         meters_url + meter.__name__ + "/@@readings", " / ".join(meter.format_value(v) for v in reading.values),
         used or "—", organisation.localize(reading.submitted_at).strftime("%d.%m.%Y %H:%M"),
         "%s, %s" % (SUBMITTERS.get(reading.by_kind, reading.by_kind), SOURCES.get(reading.source, reading.source)),
-        reading.status, STATUSES.get(reading.status, reading.status), reading.reason,
-        BILLING_STATUSES.get(reading.billing_status, ""), reading.warnings)
+        reading.status, str(STATUSES.get(reading.status, reading.status)), reading.reason,
+        str(BILLING_STATUSES.get(reading.billing_status, "")), tuple(str(w) for w in reading.warnings))
 
 
 _BUILDING_OPTIONS: dict = {}

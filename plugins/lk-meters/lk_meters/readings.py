@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from BTrees.Length import Length
-from BTrees.LLBTree import LLTreeSet, intersection
+from BTrees.LLBTree import LLSet, LLTreeSet, intersection
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
 from lk_platform.stamps import changes, touch
@@ -411,6 +411,9 @@ class PeriodIndex(Persistent):
         total, selected = self._select(filters)
         if selected is None:
             return self._count(), list(self._meta.keys()[offset:offset + limit])
+        if isinstance(selected, LLSet):
+            # Index into the set: its keys() would copy every id of the month first.
+            return total, [selected[i] for i in range(offset, min(total, offset + limit))]
         return total, list(selected.keys()[offset:offset + limit]) if total else []
 
     def ids(self, **filters):

@@ -52,9 +52,10 @@ def _collapse(text):
 class _TemplateReader(HTMLParser):
     """Finds translatable text in a Chameleon template of our domain."""
 
-    def __init__(self, path):
+    def __init__(self, path, domain=DOMAIN):
         super().__init__(convert_charrefs=False)
         self.path = path
+        self.want = domain
         self.found = []
         self.domains = []      # (tag, domain) stack
         self.collecting = []   # [tag, depth, parts, explicit msgid, line]
@@ -78,7 +79,7 @@ class _TemplateReader(HTMLParser):
         self.depth += 1
         self.domains.append((tag, attrs.get("i18n:domain")))
         line = self.getpos()[0]
-        if self.domain() == DOMAIN and "i18n:attributes" in attrs:
+        if self.domain() == self.want and "i18n:attributes" in attrs:
             for spec in attrs["i18n:attributes"].split(";"):
                 parts = spec.split()
                 if not parts:
@@ -93,7 +94,7 @@ class _TemplateReader(HTMLParser):
                 self.name_depth = self.depth
             else:
                 current[2].append(self.get_starttag_text())
-        if "i18n:translate" in attrs and self.domain() == DOMAIN and self.name_depth is None:
+        if "i18n:translate" in attrs and self.domain() == self.want and self.name_depth is None:
             self.collecting.append([tag, self.depth, [], attrs["i18n:translate"], line])
             if closed:
                 self._finish()
@@ -137,8 +138,8 @@ class _TemplateReader(HTMLParser):
         self.handle_data("&#%s;" % name)
 
 
-def template_msgids(path):
-    reader = _TemplateReader(path)
+def template_msgids(path, domain=DOMAIN):
+    reader = _TemplateReader(path, domain)
     with open(path, encoding="utf-8") as f:
         reader.feed(f.read())
     reader.close()
@@ -168,17 +169,30 @@ def core_msgids():
     return found
 
 
-def read_catalog(path=PO):
+def package_msgids(package, domain):
+    """``{msgid: [where, ...]}`` of a plugin package: ``_()`` calls in its
+    modules and the ``domain`` texts of its ``templates/``."""
+    found = {}
+    for path in _files(package, ".py", skip=("__pycache__", "tests")):
+        for msgid, where in python_msgids(path):
+            found.setdefault(msgid, []).append(where)
+    for path in _files(os.path.join(package, "templates"), ".pt"):
+        for msgid, where in template_msgids(path, domain):
+            found.setdefault(msgid, []).append(where)
+    return found
+
+
+def read_catalog(path=PO, domain=DOMAIN):
     from babel.messages.pofile import read_po
     with open(path, "rb") as f:
-        return read_po(f, locale="en", domain=DOMAIN)
+        return read_po(f, locale="en", domain=domain)
 
 
-def untranslated(path=PO):
-    """Msgids the core uses that have no English text in the catalog."""
+def untranslated(path=PO, found=None):
+    """Msgids (the core's, or ``found``) that have no English text in the catalog."""
     catalog = read_catalog(path)
     missing = []
-    for msgid, where in sorted(core_msgids().items()):
+    for msgid, where in sorted((core_msgids() if found is None else found).items()):
         message = catalog.get(msgid)
         if message is None or not message.string or message.fuzzy:
             missing.append((msgid, where))

@@ -3,7 +3,6 @@ through the whole WSGI stack; and every message of the ``lk_debt`` domain
 has an English translation."""
 from __future__ import annotations
 
-import glob
 import os
 
 import pytest
@@ -15,19 +14,10 @@ PO = os.path.join(PACKAGE, "locale", "en", "LC_MESSAGES", "lk_debt.po")
 ACC1 = "/o/vodokanal/accounts/1000001/"
 
 
-def plugin_msgids(monkeypatch):
+def plugin_msgids():
     """``{msgid: [where]}`` of the ``lk_debt`` domain: ``_()`` calls in the
-    package and ``i18n:translate``/``i18n:attributes`` in its templates
-    (the core's reader, pointed at this domain)."""
-    monkeypatch.setattr(extract, "DOMAIN", "lk_debt")
-    found = {}
-    for path in sorted(glob.glob(os.path.join(PACKAGE, "*.py"))):
-        for msgid, where in extract.python_msgids(path):
-            found.setdefault(msgid, []).append(where)
-    for path in sorted(glob.glob(os.path.join(PACKAGE, "templates", "*.pt"))):
-        for msgid, where in extract.template_msgids(path):
-            found.setdefault(msgid, []).append(where)
-    return found
+    package and ``i18n:translate``/``i18n:attributes`` in its templates."""
+    return extract.package_msgids(PACKAGE, "lk_debt")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -47,11 +37,11 @@ def english(debt, login="ivanov"):
 
 # --- the catalog ----------------------------------------------------------------------
 
-def test_every_plugin_message_has_an_english_translation(monkeypatch):
+def test_every_plugin_message_has_an_english_translation():
     from babel.messages.pofile import read_po
     with open(PO, "rb") as f:
         catalog = read_po(f, locale="en", domain="lk_debt")
-    found = plugin_msgids(monkeypatch)
+    found = plugin_msgids()
     assert len(found) > 100
     missing = [m for m in sorted(found) if catalog.get(m) is None or not catalog.get(m).string
                or catalog.get(m).fuzzy]
@@ -63,8 +53,8 @@ def test_every_plugin_message_has_an_english_translation(monkeypatch):
         assert sorted(re.findall(r"\$\{(\w+)\}", catalog.get(msgid).string)) == names, msgid
 
 
-def test_extraction_covers_python_and_templates(monkeypatch):
-    found = plugin_msgids(monkeypatch)
+def test_extraction_covers_python_and_templates():
+    found = plugin_msgids()
     assert "Начало периода (${first}) позже конца (${last})" in found              # cabinet.py Filters
     assert "Лицевой счёт № ${number}" in found                                     # i18n:name in history.pt
     assert "ГГГГ-ММ" in found                                                      # i18n:attributes

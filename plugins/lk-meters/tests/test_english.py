@@ -29,41 +29,14 @@ def compiled_catalog():
 
 # --- the catalog ------------------------------------------------------------------------
 
-class _Reader(extract._TemplateReader):
-    """The core's template reader (Chameleon's msgid rules), for our domain."""
-
-    def domain(self):
-        return extract.DOMAIN if super().domain() == "lk_meters" else None
-
-
 def plugin_msgids() -> dict[str, list[str]]:
     """``{msgid: [where]}``: ``_()`` calls in the package, ``i18n:translate``
     and ``i18n:attributes`` of the ``lk_meters`` domain in its templates."""
-    found: dict[str, list[str]] = {}
-    for name in sorted(os.listdir(PACKAGE)):
-        if name.endswith(".py"):
-            for msgid, where in extract.python_msgids(os.path.join(PACKAGE, name)):
-                found.setdefault(msgid, []).append(where)
-    templates = os.path.join(PACKAGE, "templates")
-    for name in sorted(os.listdir(templates)):
-        if name.endswith(".pt"):
-            reader = _Reader(os.path.join(templates, name))
-            with open(reader.path, encoding="utf-8") as f:
-                reader.feed(f.read())
-            reader.close()
-            for msgid, where in reader.found:
-                found.setdefault(msgid, []).append(where)
-    return found
+    return extract.package_msgids(PACKAGE, "lk_meters")
 
 
 def untranslated(po=PO):
-    catalog = extract.read_catalog(po)
-    missing = []
-    for msgid, where in sorted(plugin_msgids().items()):
-        message = catalog.get(msgid)
-        if message is None or not message.string or message.fuzzy:
-            missing.append((msgid, where))
-    return missing
+    return extract.untranslated(po, plugin_msgids())
 
 
 def test_every_plugin_message_has_an_english_translation():

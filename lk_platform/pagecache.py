@@ -32,7 +32,7 @@ import datetime as dt
 from pyramid.response import Response
 from pyramid.settings import asbool
 
-from . import rendercache
+from . import edgecache, rendercache
 from .rendercache import Until
 
 MARKS_KEY = "lk.page_cache.marks"
@@ -78,7 +78,7 @@ def lk_page_cache(view, info):
             counts["served"] += 1
         status, headers, body = found
         body = _fill(body, api)
-        _offer_to_edge(request, stamp, status, headers, body)
+        edgecache.offer(request, stamp, status, headers, body)
         return Response(status=status, headerlist=list(headers), body=body)
 
     return cached_view
@@ -156,11 +156,6 @@ def _filled(response, api):
     if response.content_type == "text/html" and response.body:
         response.body = _fill(response.body, api)
     return response
-
-
-def _offer_to_edge(request, stamp, status, headers, body):
-    from .edgecache import offer
-    offer(request, stamp, status, headers, body)
 
 
 def marking(request) -> bool:

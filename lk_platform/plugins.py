@@ -116,6 +116,7 @@ class ScopedHooks:
         self._pm = pm
         self.enabled = enabled
         self._callers = {}
+        self._implementers = {}
 
     def __getattr__(self, hookname):
         if not hookname.startswith("lk_"):
@@ -129,10 +130,10 @@ class ScopedHooks:
 
     def implementers(self, hookname: str) -> frozenset:
         """Names of the enabled plugins implementing ``hookname``."""
-        key = "implementers:" + hookname
-        found = self._callers.get(key)
+        found = self._implementers.get(hookname)
         if found is None:
-            found = self._callers[key] = frozenset(i.plugin_name for i in getattr(self, hookname).get_hookimpls())
+            found = self._implementers[hookname] = frozenset(
+                i.plugin_name for i in getattr(self, hookname).get_hookimpls())
         return found
 
     def call_each(self, hookname: str, keep_none: bool = False, **kwargs):

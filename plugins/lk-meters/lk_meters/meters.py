@@ -17,6 +17,7 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from pyramid.authorization import Allow
 
+from lk_platform import rendercache
 from lk_platform.content import Content
 from lk_platform.organisations import find_organisation
 
@@ -296,15 +297,10 @@ def note_building(organisation, meter):
 
 def buildings_stamp(organisation):
     """A key that changes whenever the list of buildings does (the stored
-    version counter's transaction id), or None when it cannot be cached."""
+    version counter's committed state), or None when it cannot be cached."""
     folder = meters_folder(organisation)
     version = getattr(folder, "buildings_version", None) if folder is not None else None
-    if version is None or version._p_oid is None:
-        return None
-    version._p_activate()
-    if version._p_changed:
-        return None  # changed in this very transaction
-    return (version._p_oid, version._p_serial)
+    return rendercache.state(version) if version is not None else None
 
 
 def building_title(account) -> str:

@@ -34,6 +34,7 @@ from BTrees.Length import Length
 from BTrees.LLBTree import LLSet, LLTreeSet, intersection
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
+from lk_platform import rendercache
 from lk_platform.stamps import changes, touch
 from persistent import Persistent
 
@@ -387,13 +388,8 @@ class PeriodIndex(Persistent):
     def _cache_key(self, keys):
         """Intersections are cached per committed state of this index: its
         version counter's transaction id changes with every change."""
-        version = self._version
-        if version is None or version._p_oid is None or self._p_oid is None:
-            return None
-        version._p_activate()
-        if version._p_changed:
-            return None
-        return (self._p_jar.db().database_name, self._p_oid, version._p_serial, keys)
+        state = rendercache.state(self._version) if self._version is not None else None
+        return (self._p_oid, state, keys) if state is not None and self._p_oid is not None else None
 
     def _touch(self):
         if self._version is None:

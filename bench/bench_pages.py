@@ -37,9 +37,9 @@ CORE_PAGES = [
 
 
 def plugin_pages(exclude=()):
-    from lk_platform.plugins import Plugins
+    from lk_platform.app import load_plugins
     pages = []
-    plugins = Plugins.load(exclude=exclude)
+    plugins = load_plugins(exclude=exclude)
     for name in plugins.optional:
         package = getattr(plugins.pm.get_plugin(name), "__name__", "").split(".")[0]
         try:
@@ -110,8 +110,8 @@ def main(argv=None):
     client = loadgen.client_name(args.client)
     exclude = ()
     if args.only:
-        from lk_platform.plugins import Plugins
-        exclude = tuple(n for n in Plugins.load().optional if n != args.only)
+        from lk_platform.app import load_plugins
+        exclude = tuple(n for n in load_plugins().optional if n != args.only)
     path = args.path or os.path.join(HERE, "var", "bench-%s%d-%d.fs" % (
         args.only + "-" if args.only else "", args.accounts, args.months))
     os.makedirs(os.path.dirname(path), exist_ok=True)

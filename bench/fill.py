@@ -45,15 +45,15 @@ def settings_for(path, exclude=()):
 
 
 def fill(path, accounts, months, resident_accounts=10, exclude=()):
-    from lk_platform.accounts import Account
+    from lk_platform.model.accounts import Account
     from lk_platform.app import make_app
-    from lk_platform.organisations import create_organisation, enable_plugin
-    from lk_platform.platform import ROOT_KEY
-    from lk_platform.users import create_user, grant_role, link_account
+    from lk_platform.model.organisations import create_organisation, enable_plugin
+    from lk_platform.model.platform import ROOT_KEY
+    from lk_platform.model.users import create_user, grant_role, link_account
 
     app = make_app(settings_for(path, exclude))
     registry = app.registry
-    db = registry._zodb_databases[""]
+    db = registry.lk.database
     tm = transaction.TransactionManager()
     conn = db.open(tm)
     platform = conn.root()[ROOT_KEY]
@@ -61,7 +61,7 @@ def fill(path, accounts, months, resident_accounts=10, exclude=()):
         print("database already filled: %s" % path)
         # A database filled by an older version gets its migrations (new
         # indexes) first, as an operator's `lk evolve` would.
-        from lk_platform.evolve import run_pending
+        from lk_platform.model.evolve import run_pending
         run_pending(platform, registry, tm)
         conn.close()
         db.close()
@@ -69,7 +69,7 @@ def fill(path, accounts, months, resident_accounts=10, exclude=()):
     rng = random.Random(2026)
     started = time.time()
     org = create_organisation(platform, registry, ORG, "Бенчмарк-ЖКХ", timezone="Europe/Moscow")
-    for name in registry.lk_plugins.optional:
+    for name in registry.lk.plugins.optional:
         enable_plugin(org, registry, name)
     resident = create_user(platform, RESIDENT, PASSWORD, name="Жилец для замеров")
     staff = create_user(platform, STAFF, PASSWORD, name="Сотрудник для замеров")
@@ -89,8 +89,8 @@ def fill(path, accounts, months, resident_accounts=10, exclude=()):
             conn.cacheMinimize()
             print("  accounts: %d (%.0f s)" % (i + 1, time.time() - started), flush=True)
     tm.commit()
-    for name in registry.lk_plugins.optional:
-        dist = registry.lk_plugins.pm.get_plugin(name)
+    for name in registry.lk.plugins.optional:
+        dist = registry.lk.plugins.pm.get_plugin(name)
         package = getattr(dist, "__name__", "").split(".")[0]
         try:
             synthetic = importlib.import_module(package + ".synthetic")

@@ -1,4 +1,9 @@
-"""The WSGI application factory: wires the stack and the installed plugins."""
+"""The composition root: the one place that wires the core's concerns and
+the installed plugins into a WSGI application.
+
+Every other package is imported from here (or from the CLI and the test
+plugin) and none of them imports this module; see docs/architecture.md for
+the layer order that ``lint-imports`` checks."""
 from __future__ import annotations
 
 import logging
@@ -10,11 +15,19 @@ from pyramid.config import Configurator
 from pyramid.settings import asbool, aslist
 from pyramid.session import SignedCookieSessionFactory
 
-from .content import ContentTypes
-from .plugins import PluginClash, Plugins
-from .security import SecurityPolicy, org_admin_role
-from .tenancy import root_factory
-from .themes import ThemeRendererFactory, Themes
+from lk_platform import corehooks
+from lk_platform.auth.security import SecurityPolicy, org_admin_role
+from lk_platform.caching import rendercache
+from lk_platform.caching.edgecache import EdgeCache
+from lk_platform.caching.pagecache import lk_page_cache
+from lk_platform.i18n import negotiate_locale
+from lk_platform.model.evolve import pending
+from lk_platform.model.platform import bootstrap
+from lk_platform.plugins.manager import Plugins
+from lk_platform.plugins.registry import collect
+from lk_platform.tenancy import root_factory
+from lk_platform.theming.themes import ThemeRendererFactory, Themes
+from lk_platform.util.outbox import mailer_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +41,17 @@ DEFAULTS = {
 
 #: seconds after which a session cookie is re-issued (and a cached answer no longer stands in for Pyramid)
 SESSION_REISSUE = 600
+
+
+def main(global_config, **settings):
+    """PasteDeploy entry point (``pserve etc/development.ini``)."""
+    settings.setdefault("here", global_config.get("here"))
+    return make_app(settings)
+
+
+def load_plugins(extra=(), exclude=()) -> Plugins:
+    """The core's hooks and every installed plugin (see :meth:`Plugins.load`)."""
+    return Plugins.load(corehooks, extra=extra, exclude=exclude)
 
 
 def make_app(settings: dict, plugins: Plugins | None = None):
@@ -46,7 +70,7 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     config = Configurator(settings=settings, root_factory=root_factory)
     config.include("pyramid_tm")
     config.include("pyramid_retry")
-    config.add_subscriber("lk_platform.retry.backoff_before_retry", "pyramid_retry.IBeforeRetry")
+    config.add_subscriber("lk_platform.web.retry.backoff_before_retry", "pyramid_retry.IBeforeRetry")
     config.include("pyramid_zodbconn")
     config.set_session_factory(SignedCookieSessionFactory(
         secret, cookie_name="lk_session", httponly=True, samesite="Lax",
@@ -56,33 +80,29 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     config.set_security_policy(SecurityPolicy())
     config.set_default_csrf_options(require_csrf=True)
     config.add_translation_dirs("colander:locale", "deform:locale", "lk_platform:locale")
-    from .i18n import negotiate_locale
     config.set_locale_negotiator(negotiate_locale)
-    config.include(".tenancy")
+    config.include("lk_platform.tenancy")
+    config.include("lk_platform.theming")
     config.add_renderer(".pt", ThemeRendererFactory)
-    from .pagecache import lk_page_cache
     config.add_view_deriver(lk_page_cache)
-    from . import rendercache
     rendercache.configure(int(settings.get("lk.render_cache_mb", 64)) * 1024 * 1024)
 
     registry = config.registry
-    registry.lk_session_reissue = SESSION_REISSUE
-    registry.lk_themes = Themes(settings["lk.themes_dir"],
-                                auto_reload=asbool(settings.get("pyramid.reload_templates", False)))
-    from .outbox import mailer_from_settings
-    registry.lk_mailer = mailer_from_settings(settings)
     if plugins is None:
-        plugins = Plugins.load(extra=aslist(settings.get("lk.plugins.extra", ""), flatten=False),
+        plugins = load_plugins(extra=aslist(settings.get("lk.plugins.extra", ""), flatten=False),
                                exclude=aslist(settings.get("lk.plugins.exclude", "")))
-    registry.lk_plugins = plugins
-    _collect_declarations(registry, plugins)
+    lk = registry.lk = collect(plugins, org_admin_role)
+    lk.session_reissue = SESSION_REISSUE
+    lk.themes = Themes(settings["lk.themes_dir"],
+                       auto_reload=asbool(settings.get("pyramid.reload_templates", False)))
+    lk.mailer = mailer_from_settings(settings)
 
     config.add_static_view("static/theme", settings["lk.themes_dir"], cache_max_age=3600)
     config.add_static_view("static/deform", "deform:static", cache_max_age=3600)
     # Under the exception view, so a refused body gets the rendered error page.
-    config.add_tween("lk_platform.limits.body_limit_tween_factory", under="pyramid.tweens.excview_tween_factory")
-    config.include(".views")
-    config.include(".admin")
+    config.add_tween("lk_platform.web.limits.body_limit_tween_factory", under="pyramid.tweens.excview_tween_factory")
+    for concern in ("web", "auth", "cabinet", "admin"):
+        config.include("lk_platform." + concern)
     config.commit()
     config.begin()
     try:
@@ -93,7 +113,6 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     app = config.make_wsgi_app()
     _prepare_database(app, registry)
     if asbool(settings.get("lk.page_cache", True)):
-        from .edgecache import EdgeCache
         app = EdgeCache(app, registry)
     return app
 
@@ -127,31 +146,10 @@ def _ensure_storage_folders(uri: str):
         os.makedirs(blobdir, exist_ok=True)
 
 
-def _collect_declarations(registry, plugins: Plugins):
-    types = ContentTypes()
-    for plugin, batch in plugins.per_plugin("lk_content_types"):
-        for ct in batch:
-            from dataclasses import replace
-            types.add(replace(ct, plugin=None if plugin == "core" else plugin), plugin)
-    registry.lk_content_types = types
-    roles = {}
-    for plugin, batch in plugins.per_plugin("lk_roles"):
-        for role in batch:
-            if role.name in roles and roles[role.name][0] != plugin:
-                raise PluginClash("role %r is declared by both %r and %r" % (role.name, roles[role.name][0], plugin))
-            roles[role.name] = (plugin, role)
-    declared = [r for _p, r in roles.values()]
-    admin = org_admin_role(declared)
-    registry.lk_roles = {admin.name: admin, **{r.name: r for r in declared}}
-    registry.lk_role_plugins = {name: p for name, (p, _r) in roles.items()}
-    registry.lk_settings_schemas = dict(plugins.per_plugin("lk_settings_schema"))
-
-
 def _prepare_database(app, registry):
     """Create the platform in a new database and report pending evolve steps."""
-    from .evolve import pending
-    from .platform import bootstrap
-    db = registry._zodb_databases[""]
+    registry.lk.databases = registry._zodb_databases
+    db = registry.lk.database
     tm = transaction.TransactionManager()
     conn = db.open(tm)
     try:
@@ -160,6 +158,6 @@ def _prepare_database(app, registry):
         waiting = pending(platform, registry)
         if waiting:
             log.warning("pending evolve steps (run 'lk evolve'): %s", ", ".join(s.name for s in waiting))
-        registry.lk_pending_evolve = [s.name for s in waiting]
+        registry.lk.pending_evolve = [s.name for s in waiting]
     finally:
         conn.close()

@@ -3,12 +3,17 @@
 core staff roles."""
 from __future__ import annotations
 
-from . import hookimpl
-from .accounts import Account, AccountSchema, account_key
-from .customfields import CustomField, CustomFieldSchema
-from .declarations import ContentType, MenuItem, PluginInfo
-from .i18n import _
-from .security import CORE_ROLES
+from lk_platform import hookimpl
+from lk_platform.model.accounts import Account, AccountSchema, account_key
+from lk_platform.model.customfields import CustomField, CustomFieldSchema
+from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo
+from lk_platform.i18n import _
+from lk_platform.auth.security import CORE_ROLES
+from lk_platform.model.organisations import ORG_INDEXES, ensure_type_indexes
+from lk_platform.model.users import USER_INDEXES
+from lk_platform.model.events import ObjectAdded, ObjectModified
+from lk_platform.model.organisations import ensure_type_indexes
+from lk_platform.plugins.declarations import EvolveStep
 
 
 @hookimpl
@@ -69,8 +74,6 @@ def _reindex_catalogs(platform, registry):
     """Create the catalog indexes that content types declare for every
     organisation's containers and for users, filling them from stored
     objects (databases made before an index existed)."""
-    from .organisations import ORG_INDEXES, ensure_type_indexes
-    from .users import USER_INDEXES
     platform.organisations.ensure_indexes(**ORG_INDEXES)
     for org in platform.organisations.values():
         for plugin in {"core", *org.enabled_plugins}:
@@ -81,16 +84,13 @@ def _reindex_catalogs(platform, registry):
 @hookimpl
 def lk_handle_event(request, organisation, event):
     """A custom field added or changed becomes a sortable list column: index it now."""
-    from .events import ObjectAdded, ObjectModified
-    from .organisations import ensure_type_indexes
     if isinstance(event, (ObjectAdded, ObjectModified)) and event.content_type == "custom_field":
-        ct = request.registry.lk_content_types.get(event.object.content_type)
+        ct = request.registry.lk.content_types.get(event.object.content_type)
         if ct is not None and organisation is not None:
             ensure_type_indexes(organisation, request.registry, ct.plugin or "core")
 
 
 @hookimpl
 def lk_evolve_steps():
-    from .declarations import EvolveStep
     return [EvolveStep("core:001-catalog-indexes", _("Индексы каталогов для списков и поиска"),
                        _reindex_catalogs, order=10)]

@@ -21,7 +21,7 @@ hookspec = pluggy.HookspecMarker("lk_platform")
 
 @hookspec(firstresult=True)
 def lk_plugin_info():
-    """At start-up, per plugin. Return a :class:`~lk_platform.declarations.PluginInfo`
+    """At start-up, per plugin. Return a :class:`~lk_platform.plugins.declarations.PluginInfo`
     (title, description, version) shown to operators by ``lk plugins`` and on
     the organisation's plugin switches."""
 
@@ -34,21 +34,21 @@ def lk_includeme(config):
 
 @hookspec
 def lk_content_types():
-    """At start-up. Return a list of :class:`~lk_platform.declarations.ContentType`.
+    """At start-up. Return a list of :class:`~lk_platform.plugins.declarations.ContentType`.
     The generated admin, CSV export and API are built from each schema. Two
     plugins declaring the same type name or container fail start-up."""
 
 
 @hookspec
 def lk_roles():
-    """At start-up. Return a list of :class:`~lk_platform.declarations.Role`
+    """At start-up. Return a list of :class:`~lk_platform.plugins.declarations.Role`
     that organisation admins can grant to staff. The organisation admin role
     always has every permission a plugin role declares."""
 
 
 @hookspec
 def lk_evolve_steps():
-    """At start-up. Return a list of :class:`~lk_platform.declarations.EvolveStep`
+    """At start-up. Return a list of :class:`~lk_platform.plugins.declarations.EvolveStep`
     (data migrations). Step names are global, so prefix them with the plugin
     name. A freshly created database records all of them as done."""
 
@@ -63,7 +63,7 @@ def lk_settings_schema():
 
 @hookspec
 def lk_importers():
-    """At start-up. Return a list of :class:`~lk_platform.declarations.Importer`
+    """At start-up. Return a list of :class:`~lk_platform.plugins.declarations.Importer`
     (one per source system: CSV/Excel template, 1C XML, bank registry, REST
     push). Staff see the importers of the plugins their organisation enabled."""
 
@@ -71,19 +71,19 @@ def lk_importers():
 @hookspec
 def lk_payment_providers():
     """At start-up. Return a list of
-    :class:`~lk_platform.declarations.PaymentProvider` for the payment centre."""
+    :class:`~lk_platform.plugins.declarations.PaymentProvider` for the payment centre."""
 
 
 @hookspec
 def lk_notification_channels():
     """At start-up. Return a list of
-    :class:`~lk_platform.declarations.NotificationChannel` (e-mail is built in;
+    :class:`~lk_platform.plugins.declarations.NotificationChannel` (e-mail is built in;
     SMS and push come from plugins)."""
 
 
 @hookspec
 def lk_delegation_rights():
-    """At start-up. Return a list of :class:`~lk_platform.declarations.Right`
+    """At start-up. Return a list of :class:`~lk_platform.plugins.declarations.Right`
     a resident may delegate for an account (e.g. ``meters.submit``)."""
 
 
@@ -100,21 +100,21 @@ def lk_plugin_enabled(organisation, registry):
 @hookspec
 def lk_cabinet_menu(request, organisation):
     """Per request, scoped to the organisation's enabled plugins. Return a list
-    of :class:`~lk_platform.declarations.MenuItem` for the resident cabinet."""
+    of :class:`~lk_platform.plugins.declarations.MenuItem` for the resident cabinet."""
 
 
 @hookspec
 def lk_admin_menu(request, organisation):
     """Per request, scoped. Return a list of
-    :class:`~lk_platform.declarations.MenuItem` for the staff admin. Items with
+    :class:`~lk_platform.plugins.declarations.MenuItem` for the staff admin. Items with
     a ``permission`` the staff member lacks are hidden by the core."""
 
 
 @hookspec
 def lk_dashboard_widgets(request, organisation, accounts):
     """Per request, scoped. ``accounts`` are the resident's
-    :class:`~lk_platform.accounts.Account` objects at ``organisation``. Return
-    a list of :class:`~lk_platform.declarations.Widget` (balance, meters due,
+    :class:`~lk_platform.model.accounts.Account` objects at ``organisation``. Return
+    a list of :class:`~lk_platform.plugins.declarations.Widget` (balance, meters due,
     announcements, open appeals...)."""
 
 
@@ -130,14 +130,14 @@ def lk_cabinet_depends(request, organisation, accounts):
     """Per request, scoped, before the dashboard is rendered. Return a list of
     what this plugin's widgets and summaries for ``accounts`` are made of:
     persistent objects (their committed state is compared; a folder's or an
-    account's change counter from :func:`lk_platform.stamps.changes` stands
+    account's change counter from :func:`lk_platform.model.stamps.changes` stands
     for its contents) and plain hashable values (a login, the minute, when
     something scheduled must appear on time). Must be much cheaper than the
     widgets themselves. Return None to have the dashboard rendered afresh.
 
     While nothing listed (nor the user, accounts, organisation and its
     settings) changed, the dashboard is served from the page cache
-    (:mod:`lk_platform.pagecache`). A plugin that adds widgets or summaries
+    (:mod:`lk_platform.caching.pagecache`). A plugin that adds widgets or summaries
     without implementing this hook keeps the dashboard of its organisations
     uncached, which is always correct."""
 
@@ -145,14 +145,14 @@ def lk_cabinet_depends(request, organisation, accounts):
 @hookspec
 def lk_public_sections(request, organisation):
     """Per request, scoped, without login. Return a list of
-    :class:`~lk_platform.declarations.Widget` shown on the organisation's
+    :class:`~lk_platform.plugins.declarations.Widget` shown on the organisation's
     public page (contacts, schedule, tariffs, documents)."""
 
 
 @hookspec
 def lk_handle_event(request, organisation, event):
     """Per request, scoped: an event happened (``event`` is an instance of a
-    class in :mod:`lk_platform.events`, or a plugin's own). React inside the
+    class in :mod:`lk_platform.model.events`, or a plugin's own). React inside the
     same transaction; send mail only through the outbox. Return nothing."""
 
 

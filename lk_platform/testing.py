@@ -12,6 +12,10 @@ from contextlib import contextmanager
 
 import pytest
 import transaction
+from lk_platform.app import make_app
+from lk_platform.demo import load_demo
+from lk_platform.model.platform import ROOT_KEY
+from lk_platform.demo import DEMO_PASSWORD
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -36,13 +40,12 @@ def make_settings(tmp_path, **overrides):
 
 def close_app(app):
     """Close the app's databases (a FileStorage keeps its lock until then)."""
-    for db in app.registry._zodb_databases.values():
+    for db in app.registry.lk.databases.values():
         db.close()
 
 
 @contextmanager
 def running_app(settings):
-    from lk_platform.app import make_app
     app = make_app(dict(settings))
     try:
         yield app
@@ -53,7 +56,6 @@ def running_app(settings):
 def build_demo_database(settings):
     """Load the demo into the database ``settings`` name, then close it, so
     its files can be copied into each test's folder."""
-    from lk_platform.demo import load_demo
     with running_app(settings) as app, DB(app) as platform:
         load_demo(platform, app.registry)
 
@@ -65,7 +67,6 @@ def lk_settings(tmp_path):
 
 @pytest.fixture
 def lk_app(lk_settings):
-    from lk_platform.app import make_app
     app = make_app(dict(lk_settings))
     yield app
     close_app(app)
@@ -77,10 +78,9 @@ class DB:
     def __init__(self, app):
         self.app = app
         self.registry = app.registry
-        self.db = app.registry._zodb_databases[""]
+        self.db = app.registry.lk.database
 
     def __enter__(self):
-        from lk_platform.platform import ROOT_KEY
         self.tm = transaction.TransactionManager()
         self.conn = self.db.open(self.tm)
         self.tm.begin()
@@ -102,7 +102,6 @@ def lk_db(lk_app):
 
 @pytest.fixture
 def lk_demo(lk_app):
-    from lk_platform.demo import load_demo
     with DB(lk_app) as platform:
         load_demo(platform, lk_app.registry)
     return lk_app
@@ -129,7 +128,6 @@ def lk_demo_copy(lk_settings, lk_demo_template):
     loading the demo for every test. Opt in by overriding ``lk_demo`` in a
     test module: ``lk_demo = pytest.fixture(lambda lk_demo_copy: lk_demo_copy)``."""
     import shutil
-    from lk_platform.app import make_app
     var = _storage_dir(lk_settings)
     for name in ("Data.fs", "Data.fs.index"):
         if os.path.exists(os.path.join(lk_demo_template, name)):
@@ -158,7 +156,6 @@ class Browser:
         return match.group(1)
 
     def login(self, login, password=None, base=""):
-        from lk_platform.demo import DEMO_PASSWORD
         page = self.app.get(base + "/login")
         form = page.forms[0] if len(page.forms) == 1 else [f for f in page.forms.values() if "password" in f.fields][0]
         form["login"] = login

@@ -11,7 +11,7 @@ def _rows(body, encoding):
 
 
 def test_export_streams_all_accounts_in_utf8_and_cp1251(demo_browser, lk_db):
-    from lk_platform.accounts import Account
+    from lk_platform.model.accounts import Account
     with lk_db as platform:
         folder = platform.organisations["vodokanal"]["accounts"]
         for i in range(1200):  # more than one batch of 500

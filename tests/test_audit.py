@@ -60,7 +60,7 @@ def test_generated_admin_add_edit_delete_appear(lk_demo, admin):
 
 
 def test_role_grants_and_blocks_appear(lk_demo, admin):
-    from lk_platform.users import create_user
+    from lk_platform.model.users import create_user
     with DB(lk_demo) as platform:
         create_user(platform, "sidorov", None, name="Сидоров", home_organisation="vodokanal")
     assert admin.post_csrf("/o/vodokanal/@@users/sidorov/grant", {"role": "auditor"}).status_int == 303
@@ -76,7 +76,7 @@ def test_role_grants_and_blocks_appear(lk_demo, admin):
 
 def test_times_are_in_the_organisations_zone(lk_demo):
     moment = dt.datetime(2026, 3, 1, 21, 30, tzinfo=dt.timezone.utc)
-    from lk_platform.audit import AuditEntry
+    from lk_platform.model.audit import AuditEntry
     with DB(lk_demo) as platform:
         for slug in ("vodokanal", "uk-dom"):
             platform.organisations[slug].audit.add(AuditEntry(when=moment, who="someone", action="edit:account",
@@ -89,7 +89,7 @@ def test_times_are_in_the_organisations_zone(lk_demo):
 
 
 def fill_log(app, slug, count):
-    from lk_platform.audit import AuditEntry
+    from lk_platform.model.audit import AuditEntry
     base = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     with DB(app) as platform:
         log = platform.organisations[slug].audit
@@ -120,7 +120,7 @@ def test_pages_newest_first_and_filters(lk_demo, admin):
 
 
 def test_auditor_role_reads_the_log(lk_demo, admin):
-    from lk_platform.users import create_user
+    from lk_platform.model.users import create_user
     with DB(lk_demo) as platform:
         create_user(platform, "auditor.vodokanal", "Proverka-zhurnala-2026", home_organisation="vodokanal")
     auditor = Browser(lk_demo)

@@ -148,7 +148,7 @@ def test_password_is_stored_as_argon2id(lk_demo):
     ("petrova-2026-summer", False, "Пароль не должен содержать логин"),
 ])
 def test_password_policy(password, ok, why):
-    from lk_platform.passwords import password_problems
+    from lk_platform.util.passwords import password_problems
     problems = password_problems(password, "petrova")
     assert (not problems) == ok
     if not ok:
@@ -190,7 +190,7 @@ def test_reset_page_refuses_weak_passwords_in_russian(lk_demo, lk_settings, pass
     assert response.status_int == 200
     assert why in response.text
     with DB(lk_demo) as platform:
-        from lk_platform.passwords import verify_password
+        from lk_platform.util.passwords import verify_password
         assert verify_password(platform.users["petrova"].password_hash, DEMO_PASSWORD)
     # the link still works after a refused attempt
     assert submit_reset(b, link, NEW_PASSWORD).status_int == 302
@@ -235,7 +235,7 @@ def test_expired_reset_token_fails(lk_demo, lk_settings):
     response = submit_reset_raw(b, link)
     assert response.status_int == 400 and "Ссылка недействительна или устарела" in response.text
     with DB(lk_demo) as platform:
-        from lk_platform.passwords import verify_password
+        from lk_platform.util.passwords import verify_password
         assert verify_password(platform.users["petrova"].password_hash, DEMO_PASSWORD)
 
 
@@ -286,7 +286,7 @@ def test_throttle_per_account(lk_demo):
     # another account is not affected
     assert Browser(lk_demo).login("petrova").status_int == 303
     # once the delay has passed (moved back rather than slept) the right password works
-    from lk_platform.throttle import Failures
+    from lk_platform.auth.throttle import Failures
     with DB(lk_demo) as platform:
         entry = platform.throttle[("login", "ivanov")]
         platform.throttle[("login", "ivanov")] = Failures(entry.count, entry.last - 31)
@@ -296,7 +296,7 @@ def test_throttle_per_account(lk_demo):
 
 
 def test_throttle_delay_grows(lk_demo):
-    from lk_platform.throttle import Failures, wait_seconds
+    from lk_platform.auth.throttle import Failures, wait_seconds
     with DB(lk_demo) as platform:
         now = time.time()
         platform.throttle[("login", "ivanov")] = Failures(7, now)
@@ -360,7 +360,7 @@ def test_reset_without_csrf_changes_nothing(lk_demo, lk_settings):
                           expect_errors=True)
     assert response.status_int == 400
     with DB(lk_demo) as platform:
-        from lk_platform.passwords import verify_password
+        from lk_platform.util.passwords import verify_password
         assert verify_password(platform.users["petrova"].password_hash, DEMO_PASSWORD)
     assert submit_reset(b, link, NEW_PASSWORD).status_int == 302
 

@@ -20,7 +20,7 @@ GOOD_PASSWORD = "Nadezhny-parol-2026"
 EVOLVE_PLUGIN = '''
 """A throw-away plugin with one evolve step (test_cli.py)."""
 from lk_platform import hookimpl
-from lk_platform.declarations import EvolveStep, PluginInfo
+from lk_platform.plugins.declarations import EvolveStep, PluginInfo
 
 
 def mark(platform, registry):
@@ -103,7 +103,7 @@ def stored(lk):
     import ZODB
     from ZODB.FileStorage import FileStorage
 
-    from lk_platform.platform import ROOT_KEY
+    from lk_platform.model.platform import ROOT_KEY
     storage = FileStorage(str(lk.var / "Data.fs"), blob_dir=str(lk.var / "blobs"), read_only=True)
     db = ZODB.DB(storage)
     conn = db.open()
@@ -186,8 +186,8 @@ def test_plugins_lists_what_is_installed_and_where_it_is_on(lk):
     assert code == 0
     lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
     assert "всегда" in lines["core"]
-    from lk_platform.plugins import Plugins
-    optional = Plugins.load().optional
+    from lk_platform.app import load_plugins
+    optional = load_plugins().optional
     for name in optional:
         assert "uk-dom" in lines[name] and "vodokanal" in lines[name]
     lk("org", "disable", "vodokanal", optional[0])
@@ -292,8 +292,8 @@ def test_org_add_list_enable_disable(lk):
     assert code == 0
     code, out, _err = lk("org", "list")
     assert code == 0 and "teplo " in out and "Теплосеть" in out and "teplo-yug" in out
-    from lk_platform.plugins import Plugins
-    plugin = Plugins.load().optional[0]
+    from lk_platform.app import load_plugins
+    plugin = load_plugins().optional[0]
     code, out, _err = lk("org", "enable", "teplo", plugin)
     assert code == 0 and plugin in out
     with stored(lk) as platform:

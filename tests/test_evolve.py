@@ -1,6 +1,6 @@
 """The core's evolve step: a database that lacks an index gets it back,
 filled from stored objects; a new database records every step as done."""
-from lk_platform.evolve import pending, run_pending
+from lk_platform.model.evolve import pending, run_pending
 
 
 def test_new_database_has_no_pending_steps(lk_app, lk_db):

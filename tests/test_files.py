@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from lk_platform.files import DOCX, XLSX, format_size, safe_filename, sniff
+from lk_platform.util.files import DOCX, XLSX, format_size, safe_filename, sniff
 
 
 def _zip(*members):

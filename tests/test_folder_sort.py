@@ -4,8 +4,8 @@ import transaction
 import ZODB
 from ZODB.MappingStorage import MappingStorage
 
-from lk_platform.content import Content
-from lk_platform.folders import Folder
+from lk_platform.model.content import Content
+from lk_platform.model.folders import Folder
 
 
 class Item(Content):
@@ -46,7 +46,7 @@ def test_sorted_pages_follow_the_index_and_children_without_a_value_go_last():
 
 
 def test_search_finds_what_the_ranked_text_query_finds():
-    from lk_platform.folders import _text_matches
+    from lk_platform.model.folders import _text_matches
     db = ZODB.DB(MappingStorage())
     tm = transaction.TransactionManager()
     conn = db.open(tm)

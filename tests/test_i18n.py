@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from lk_platform.locale import extract
+from lk_platform.i18n import extract
 from lk_platform.testing import Browser, DB, mail_files
 
 
@@ -40,7 +40,7 @@ def switch(b, language, **kw):
 
 def test_every_core_message_has_an_english_translation():
     missing = extract.untranslated()
-    assert missing == [], "msgids without English (run python -m lk_platform.locale.extract --update " \
+    assert missing == [], "msgids without English (run python -m lk_platform.i18n.extract --update " \
                           "and translate): %s" % missing
 
 

@@ -33,7 +33,7 @@ SECRETS = {
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     from lk_platform.app import make_app
-    from lk_platform.users import create_user, grant_role
+    from lk_platform.model.users import create_user, grant_role
     settings = make_settings(tmp_path_factory.mktemp("isolation"))
     app = make_app(dict(settings))
     with DB(app) as platform:
@@ -269,10 +269,10 @@ def registered_views(registry):
 def urls_of_tenant(app, slugs):
     """Every GET-able URL over the organisations ``slugs``: organisation
     views, container views, and views of up to two items per container."""
-    from lk_platform.folders import Folder
-    from lk_platform.organisations import Organisation
+    from lk_platform.model.folders import Folder
+    from lk_platform.model.organisations import Organisation
     views = registered_views(app.registry)
-    types = app.registry.lk_content_types
+    types = app.registry.lk.content_types
     urls = []
     with DB(app) as platform:
         for slug in slugs:

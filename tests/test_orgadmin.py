@@ -16,8 +16,8 @@ from ZODB.blob import Blob
 
 import lk_platform
 from lk_platform.app import make_app
-from lk_platform.files import StoredFile
-from lk_platform.orgschema import inn_is_valid, normalise_host
+from lk_platform.util.files import StoredFile
+from lk_platform.admin.orgschema import inn_is_valid, normalise_host
 from lk_platform.testing import Browser, DB
 
 ORG = "/o/vodokanal/"
@@ -347,7 +347,7 @@ def _settings_plugin():
 
     @lk_platform.hookimpl
     def lk_plugin_info():
-        return lk_platform.declarations.PluginInfo(title="Приветствия", description="Тестовый модуль с настройками")
+        return lk_platform.plugins.declarations.PluginInfo(title="Приветствия", description="Тестовый модуль с настройками")
 
     @lk_platform.hookimpl
     def lk_settings_schema():
@@ -361,12 +361,12 @@ def _settings_plugin():
 @pytest.fixture
 def settings_app(lk_settings):
     from lk_platform.demo import load_demo
-    from lk_platform.plugins import Plugins
-    app = make_app(dict(lk_settings), plugins=Plugins.load(extra=[("greeter", _settings_plugin())]))
+    from lk_platform.app import load_plugins
+    app = make_app(dict(lk_settings), plugins=load_plugins(extra=[("greeter", _settings_plugin())]))
     with DB(app) as platform:
         load_demo(platform, app.registry)
     yield app
-    app.registry._zodb_databases[""].close()
+    app.registry.lk.database.close()
 
 
 def test_plugin_settings_are_a_generated_form_per_organisation(settings_app):
@@ -399,7 +399,7 @@ def test_plugin_settings_are_a_generated_form_per_organisation(settings_app):
     admin.get(ORG + "@@plugin-settings/faq", status=404)          # faq declares no settings
     admin.get(UK + "@@plugin-settings/greeter", status=403)       # not vodokanal's admin there
     with DB(settings_app) as platform:
-        from lk_platform.organisations import disable_plugin
+        from lk_platform.model.organisations import disable_plugin
         disable_plugin(platform.organisations["vodokanal"], settings_app.registry, "greeter")
     admin.get(ORG + "@@plugin-settings/greeter", status=404)
     assert "@@plugin-settings/greeter" not in admin.get(ORG + "@@settings").text
@@ -427,7 +427,7 @@ def test_parent_admin_administers_the_sub_organisation(lk_demo):
 
     # but the sub-organisation's staff do not reach up to the parent
     with DB(lk_demo) as platform:
-        from lk_platform.users import grant_role
+        from lk_platform.model.users import grant_role
         grant_role(platform.organisations["uk-dom-sever"], platform.users["support.ukdom"], "org_admin",
                    lk_demo.registry)
         grant_role(platform.organisations["uk-dom"], platform.users["support.ukdom"], "support",

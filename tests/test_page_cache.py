@@ -1,4 +1,4 @@
-"""The page cache (lk_platform.pagecache) through the whole stack: a cabinet
+"""The page cache (lk_platform.caching.pagecache) through the whole stack: a cabinet
 page comes from the cache while nothing it shows changed, follows every
 change made through the site, and never crosses users, sessions (CSRF
 tokens), languages or pending messages."""
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from lk_platform import pagecache
+from lk_platform.caching import pagecache
 from lk_platform.testing import Browser, make_settings, running_app
 
 lk_demo = pytest.fixture(lambda lk_demo_copy: lk_demo_copy)
@@ -132,7 +132,7 @@ def test_a_copied_cookie_stops_working_at_logout(lk_demo):
 
 def test_blocking_the_user_or_granting_a_role_is_seen_at_once(lk_demo):
     from lk_platform.testing import DB
-    from lk_platform.users import grant_role
+    from lk_platform.model.users import grant_role
     lk_db = DB(lk_demo)
     resident = Browser(lk_demo)
     resident.login("ivanov")
@@ -153,7 +153,7 @@ def test_blocking_the_user_or_granting_a_role_is_seen_at_once(lk_demo):
 
 
 def test_a_page_past_its_time_limit_is_rendered_again(lk_demo):
-    from lk_platform import rendercache
+    from lk_platform.caching import rendercache
     resident = Browser(lk_demo)
     resident.login("ivanov")
     resident.get("/cabinet")
@@ -171,7 +171,7 @@ def test_a_second_role_rerenders_the_staff_members_pages(lk_demo):
     """Roles live in the organisation's staff table, not on the user: the
     organisation's change counter carries the change to cached pages."""
     from lk_platform.testing import DB
-    from lk_platform.users import grant_role
+    from lk_platform.model.users import grant_role
     clerk = Browser(lk_demo)
     clerk.login("clerk.vodokanal")
     clerk.get("/o/vodokanal/cabinet")

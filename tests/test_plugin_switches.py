@@ -142,11 +142,11 @@ def test_excluded_plugin_leaves_its_data_unavailable_but_pages_work(lk_settings)
             load_demo(platform, app.registry)
         add_question(logged_in(app, "admin.vodokanal"), VK, "Вопрос до удаления модуля?", "Ответ.")
     finally:
-        app.registry._zodb_databases[""].close()
+        app.registry.lk.database.close()
 
     app = make_app(dict(lk_settings, **{"lk.plugins.exclude": "faq"}))
     try:
-        assert "faq" not in app.registry.lk_plugins.info
+        assert "faq" not in app.registry.lk.plugins.info
         admin = logged_in(app, "admin.vodokanal")
         home = admin.get(VK + "@@admin")
         rows = [[td.text_content().strip() for td in tr.xpath("td")]
@@ -159,15 +159,15 @@ def test_excluded_plugin_leaves_its_data_unavailable_but_pages_work(lk_settings)
         assert logged_in(app, "ivanov").get("/cabinet").status_int == 200
         assert "не установлен (данные сохранены)" in logged_in(app, "operator").get(VK + "@@plugins").text
     finally:
-        app.registry._zodb_databases[""].close()
+        app.registry.lk.database.close()
 
 
 NOTES_PLUGIN = '''
 """A throw-away plugin whose module the test removes to uninstall it."""
 import colander
 import lk_platform
-from lk_platform.content import Content
-from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Widget
+from lk_platform.model.content import Content
+from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Widget
 
 
 class {cls}(Content):
@@ -261,7 +261,7 @@ def open_app(settings):
 
 
 def close(app):
-    app.registry._zodb_databases[""].close()
+    app.registry.lk.database.close()
 
 
 def test_uninstalled_plugin_objects_are_broken_but_pages_render_and_reinstall_restores(lk_settings, temp_plugin):

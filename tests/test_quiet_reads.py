@@ -3,7 +3,7 @@ conflict) and no re-signed session cookie."""
 
 
 def test_page_views_write_nothing(demo_browser, lk_demo):
-    storage = lk_demo.registry._zodb_databases[""].storage
+    storage = lk_demo.registry.lk.database.storage
     demo_browser.login("ivanov")
     demo_browser.get("/cabinet")
     before = storage.lastTransaction()

@@ -186,7 +186,7 @@ def load_demo_into(app):
 def test_demo_loads_and_a_resident_logs_in(pg_apps):
     from relstorage.storage import RelStorage
     (app,) = pg_apps(1)
-    storage = app.registry._zodb_databases[""].storage
+    storage = app.registry.lk.database.storage
     assert isinstance(storage, RelStorage) and storage.keep_history is False
     load_demo_into(app)
     load_demo_into(app)  # idempotent on this storage too
@@ -347,7 +347,7 @@ def test_production_uri_options_work_on_postgres(postgres, tmp_path):
                                                    urlencode(options))
     app = make_app(make_settings(tmp_path, **{"zodbconn.uri": uri}))
     try:
-        db = app.registry._zodb_databases[""]
+        db = app.registry.lk.database
         assert db.getCacheSize() == int(options["connection_cache_size"])
         assert Browser(app).get("/health").json["storage"] == "ok"
     finally:

@@ -1,11 +1,11 @@
-"""lk_platform.rendercache and lk_platform.stamps on a real (in-memory) ZODB."""
+"""lk_platform.caching.rendercache and lk_platform.model.stamps on a real (in-memory) ZODB."""
 import transaction
 import ZODB
 from persistent.mapping import PersistentMapping
 from ZODB.MappingStorage import MappingStorage
 
-from lk_platform import rendercache
-from lk_platform.stamps import changes, touch
+from lk_platform.caching import rendercache
+from lk_platform.model.stamps import changes, touch
 
 
 def test_entries_follow_the_committed_state_of_every_dependency():

@@ -2,7 +2,7 @@
 each attempt up to a ceiling and is never the same for two losers."""
 import pytest
 
-from lk_platform.retry import pause_seconds
+from lk_platform.web.retry import pause_seconds
 from lk_platform.testing import close_app
 
 

@@ -14,7 +14,7 @@ from lxml import html
 
 from lk_platform.app import make_app
 from lk_platform.testing import Browser, DB, REPO, close_app, make_settings
-from lk_platform.themes import Themes, brand_colour, readable_on
+from lk_platform.theming.themes import Themes, brand_colour, readable_on
 
 THEMES = os.path.join(REPO, "themes")
 
@@ -195,7 +195,7 @@ def test_bad_brand_colour_cannot_inject_css(lk_demo):
 
 
 def contrast(a, b):
-    from lk_platform.themes import _luminance
+    from lk_platform.theming.themes import _luminance
     hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
 

@@ -3,7 +3,7 @@ without a host-mapped virtual root."""
 import pytest
 from pyramid.request import Request
 
-from lk_platform.urls import URLMaker
+from lk_platform.tenancy.urls import URLMaker
 
 
 @pytest.mark.parametrize("vroot", ["", "/o/uk-dom"])

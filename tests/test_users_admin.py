@@ -92,7 +92,7 @@ def test_list_shows_only_users_linked_to_the_organisation(lk_demo, admin):
 def test_list_search_and_pages(lk_demo, admin):
     base = len(linked_logins(lk_demo, "vodokanal"))
     with DB(lk_demo) as platform:
-        from lk_platform.users import create_user
+        from lk_platform.model.users import create_user
         for i in range(25):
             create_user(platform, "resident%02d" % i, None, name="Житель номер %d" % i,
                         home_organisation="vodokanal")
@@ -209,7 +209,7 @@ def test_create_refuses_role_the_creator_cannot_grant(lk_demo):
 # --- block, reset, edit -------------------------------------------------------------
 
 def make_local_user(app, login="sidorov", email="sidorov@mail.example"):
-    from lk_platform.users import create_user
+    from lk_platform.model.users import create_user
     with DB(app) as platform:
         create_user(platform, login, NEW_PASSWORD, name="Сидоров", email=email, home_organisation="vodokanal")
 

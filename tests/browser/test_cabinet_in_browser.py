@@ -111,7 +111,7 @@ def _switch_faq(operator, slug, on):
 
 
 def test_plugin_switched_off_for_one_organisation_loses_its_menu(page, open_page, live_server, log_in):
-    if "faq" not in live_server.app.registry.lk_plugins.optional:
+    if "faq" not in live_server.app.registry.lk.plugins.optional:
         pytest.skip("the example plugin lk_faq is not installed (pip install -e docs/example_plugin)")
     log_in(page, "ivanov")
     for slug in ("vodokanal", "uk-dom"):

@@ -6,10 +6,10 @@ import deform
 from pyramid.view import view_config
 
 import lk_platform
-from lk_platform.content import Content
-from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Widget
-from lk_platform.organisations import Organisation
-from lk_platform.stamps import changes
+from lk_platform.model.content import Content
+from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Widget
+from lk_platform.model.organisations import Organisation
+from lk_platform.model.stamps import changes
 
 
 class Question(Content):
@@ -44,7 +44,7 @@ def lk_content_types():
 
 @lk_platform.hookimpl
 def lk_roles():
-    return [lk_platform.declarations.Role("faq_editor", "Редактор вопросов и ответов",
+    return [lk_platform.plugins.declarations.Role("faq_editor", "Редактор вопросов и ответов",
                                           ("admin.view", "faq.manage"))]
 
 

@@ -1,16 +1,16 @@
 """The plugin author's guide's example, exercised as a third-party plugin:
 found through its entry point, admin generated from its schema, cabinet page,
 menu and widget, and off where the organisation has it off."""
-from lk_platform.organisations import disable_plugin
+from lk_platform.model.organisations import disable_plugin
 
 
 def test_found_through_entry_point(lk_app):
-    plugins = lk_app.registry.lk_plugins
+    plugins = lk_app.registry.lk.plugins
     assert "faq" in plugins.optional
     assert plugins.info["faq"].title == "Вопросы и ответы"
-    assert lk_app.registry.lk_content_types["faq_question"].plugin == "faq"
-    assert "faq_editor" in lk_app.registry.lk_roles
-    assert "faq.manage" in lk_app.registry.lk_roles["org_admin"].permissions
+    assert lk_app.registry.lk.content_types["faq_question"].plugin == "faq"
+    assert "faq_editor" in lk_app.registry.lk.roles
+    assert "faq.manage" in lk_app.registry.lk.roles["org_admin"].permissions
 
 
 def test_staff_add_through_generated_form_then_residents_see_it(demo_browser):

@@ -14,8 +14,8 @@ from types import SimpleNamespace
 import colander
 import deform
 
-from lk_platform.accounts import Account
-from lk_platform.content import Content
+from lk_platform.model.accounts import Account
+from lk_platform.model.content import Content
 
 from .sanitise import SafeHTML, SanitisedBody, sanitised_notice
 

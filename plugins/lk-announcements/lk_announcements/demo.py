@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 
 from .announcements import CONTAINER, Announcement
-from lk_platform.files import StoredFile, blobs_supported
+from lk_platform.util.files import StoredFile, blobs_supported
 from .public import DOCUMENTS, PAGES, PublicDocument, PublicPage
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Files the organisation publishes (PDF, DOCX, XLSX, images): the form
 field that takes them. Storage, type detection by content and serving are
-the core's (:mod:`lk_platform.files`); what is plugin-specific here is
+the core's (:mod:`lk_platform.util.files`); what is plugin-specific here is
 which kinds are accepted, the size limit setting and the messages.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import colander
 import deform
 
-from lk_platform.files import (
+from lk_platform.util.files import (
     CURRENT, DOCX, IMAGE_TYPES, XLSX, StoredFile, UploadTmpStore, blobs_supported, current_value, format_size,
     read_upload, sniff,
 )

@@ -12,7 +12,7 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
-from lk_platform.folders import FAMILY
+from lk_platform.model.folders import FAMILY
 
 from .announcements import CONTAINER, URGENT, account_tokens
 

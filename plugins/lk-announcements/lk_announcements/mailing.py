@@ -14,9 +14,9 @@ import argparse
 import html as htmllib
 import sys
 
-from lk_platform.audit import audit
-from lk_platform.folders import FAMILY
-from lk_platform.outbox import send_mail
+from lk_platform.model.audit import audit
+from lk_platform.model.folders import FAMILY
+from lk_platform.util.outbox import send_mail
 
 from .announcements import CONTAINER, building_token, service_token, street_key, street_token, to_utc
 from .sanitise import visible_text
@@ -201,10 +201,10 @@ def main(argv=None):
     import transaction
     from pyramid.paster import get_appsettings, setup_logging
     from lk_platform.app import make_app
-    from lk_platform.platform import ROOT_KEY
+    from lk_platform.model.platform import ROOT_KEY
     setup_logging(args.config)
     app = make_app(dict(get_appsettings(args.config)))
-    db = app.registry._zodb_databases[""]
+    db = app.registry.lk.database
     tm = transaction.TransactionManager()
     conn = db.open(tm)
     try:

@@ -4,11 +4,11 @@ from __future__ import annotations
 import time
 
 import lk_platform
-from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Role, Widget
-from lk_platform.events import ObjectAdded, ObjectModified
-from lk_platform.platform import get_platform
-from lk_platform.rendercache import Until
-from lk_platform.stamps import changes
+from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Role, Widget
+from lk_platform.model.events import ObjectAdded, ObjectModified
+from lk_platform.model.platform import get_platform
+from lk_platform.caching.rendercache import Until
+from lk_platform.model.stamps import changes
 
 from . import demo, feed, mailing, public
 from .announcements import CONTAINER, INDEX_FIELDS, INDEX_KEYWORDS, Announcement, AnnouncementSchema

@@ -6,10 +6,10 @@ from __future__ import annotations
 import colander
 import deform
 
-from lk_platform.content import Content
-from lk_platform.declarations import Widget
+from lk_platform.model.content import Content
+from lk_platform.plugins.declarations import Widget
 
-from lk_platform.files import StoredFile
+from lk_platform.util.files import StoredFile
 
 from .documents import INLINE_TYPES, KIND_TITLES, DocumentFile, file_widget
 from .sanitise import SafeHTML, SanitisedBody, sanitised_notice

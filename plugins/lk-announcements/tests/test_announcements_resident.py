@@ -133,7 +133,7 @@ def test_staff_preview_of_an_unpublished_announcement(demo_browser, db):
 
 
 def test_plugin_switched_off_hides_everything(demo_browser, lk_demo):
-    from lk_platform.organisations import disable_plugin
+    from lk_platform.model.organisations import disable_plugin
     from lk_platform.testing import DB
     with DB(lk_demo) as platform:
         disable_plugin(platform.organisations["vodokanal"], lk_demo.registry, "announcements")

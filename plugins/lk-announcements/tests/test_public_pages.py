@@ -9,7 +9,7 @@ from webtest import Upload
 from lk_platform.testing import DB
 
 from lk_announcements.demo import tiny_pdf
-from lk_platform.files import sniff
+from lk_platform.util.files import sniff
 from lk_announcements.public import PublicDocument, PublicPage
 
 

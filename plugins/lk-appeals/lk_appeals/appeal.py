@@ -20,8 +20,8 @@ from persistent import Persistent
 from pyramid.authorization import Allow
 from pyramid.threadlocal import get_current_registry
 
-from lk_platform.content import Content
-from lk_platform.organisations import find_organisation
+from lk_platform.model.content import Content
+from lk_platform.model.organisations import find_organisation
 
 from .attachments import Attachment
 from .category import MANAGE
@@ -196,7 +196,8 @@ class Appeal(Content):
     def __acl__(self):
         acl = [(Allow, "user:" + login, ("appeal.view", "appeal.act", "appeal.file"))
                for login in self.resident_logins()]
-        roles = getattr(get_current_registry(), "lk_roles", {})
+        lk = getattr(get_current_registry(), "lk", None)
+        roles = lk.roles if lk is not None else {}
         acl += [(Allow, "role:" + r.name, ("appeal.file",)) for r in roles.values() if MANAGE in r.permissions]
         return acl
 

@@ -3,7 +3,7 @@
 The type is told by the file's content (the core's :func:`sniff`), never by
 its name or the browser's claim: an executable renamed ``photo.jpg`` is
 refused. Every file of a message is read and checked before anything is
-stored. Storage and serving are the core's (:mod:`lk_platform.files`); the
+stored. Storage and serving are the core's (:mod:`lk_platform.util.files`); the
 limits and messages here are the plugin's.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lk_platform.files import StoredFile, safe_filename, sniff
+from lk_platform.util.files import StoredFile, safe_filename, sniff
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 import colander
 import deform
 
-from lk_platform.content import Content
+from lk_platform.model.content import Content
 
 MANAGE = "appeals.manage"
 
@@ -35,7 +35,7 @@ class Category(Content):
 
 def staff_roles(registry):
     """Roles whose holders work on appeals (they have ``appeals.manage``)."""
-    return [r for r in registry.lk_roles.values() if MANAGE in r.permissions]
+    return [r for r in registry.lk.roles.values() if MANAGE in r.permissions]
 
 
 def eligible_staff(organisation, registry):
@@ -44,7 +44,7 @@ def eligible_staff(organisation, registry):
     wanted = {r.name for r in staff_roles(registry)}
     found = {}
     node = organisation
-    from lk_platform.organisations import Organisation
+    from lk_platform.model.organisations import Organisation
     while isinstance(node, Organisation):
         for login, roles in node.staff.items():
             roles = tuple(r for r in roles if r in wanted)
@@ -66,7 +66,7 @@ def _role_validator(node, kw):
 
 
 def _staff_choices(kw):
-    from lk_platform.platform import get_platform
+    from lk_platform.model.platform import get_platform
     request = kw["request"]
     users = get_platform(request).users
     out = [("", "— не назначать —")]

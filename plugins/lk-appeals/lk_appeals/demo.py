@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from types import SimpleNamespace
 import struct
 import zlib
 
-from lk_platform.dates import utcnow
+from lk_platform.util.dates import utcnow
 from lk_platform.demo import DEMO_PASSWORD
-from lk_platform.passwords import hash_password
-from lk_platform.users import create_user, grant_role
+from lk_platform.util.passwords import hash_password
+from lk_platform.model.users import create_user, grant_role
 
 from .appeal import open_appeal
 from .attachments import Upload
@@ -90,7 +91,7 @@ def _demo_hash():
 class _Registry:
     """grant_role only checks that the role exists; the demo hook gets no
     registry, and this plugin declares the role."""
-    lk_roles = {"appeals_operator": None}
+    lk = SimpleNamespace(roles={"appeals_operator": None})
 
 
 def load(organisation, platform, users):

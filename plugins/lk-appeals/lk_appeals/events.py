@@ -1,4 +1,4 @@
-"""Events this plugin fires through :func:`lk_platform.events.notify`, so
+"""Events this plugin fires through :func:`lk_platform.plugins.notify.notify`, so
 other plugins (SMS, messengers, statistics) can react in ``lk_handle_event``
 without importing this one: match on the class name or the attributes."""
 from __future__ import annotations

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from hypatia.text.parsetree import ParseError
 
-from lk_platform.paging import page_number
+from lk_platform.util.paging import page_number
 
 from .appeal import OPEN, STATUSES
 
@@ -102,7 +102,7 @@ def staff_query(folder, flt: QueueFilter, *, login, roles, now, soon_until):
 def run(folder, query, sort="deadline", offset=0, limit=PAGE_SIZE):
     """``(total, [appeals])`` for a query, sorted by an index; appeals with
     no value for the sort field (no running deadline) come last."""
-    from lk_platform.folders import FAMILY
+    from lk_platform.model.folders import FAMILY
     try:
         docids = query.execute().ids if query is not None else FAMILY.IF.TreeSet(folder._names.keys())
     except ParseError:

@@ -1,15 +1,15 @@
 """The period report: appeals created in a date range, with times to the
 first answer and to resolution, as CSV for Excel (semicolons, decimal
 commas, UTF-8 with BOM or Windows-1251). Streamed in pages from the created
-index through the core's :mod:`lk_platform.streaming` (its own connection,
+index through the core's :mod:`lk_platform.util.streaming` (its own connection,
 formula escaping). Staff notes are never part of it."""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from lk_platform.dates import format_datetime
-from lk_platform.streaming import csv_response
+from lk_platform.util.dates import format_datetime
+from lk_platform.util.streaming import csv_response
 
 from .queue import period_query
 

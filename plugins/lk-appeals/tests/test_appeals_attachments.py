@@ -1,7 +1,7 @@
 """Attachment checks: the type comes from the content, with limits."""
 import io
 
-from lk_platform.files import safe_filename, sniff
+from lk_platform.util.files import safe_filename, sniff
 
 from lk_appeals.attachments import MAX_FILE_BYTES, MAX_FILES, read_uploads
 from lk_appeals.demo import demo_png

@@ -1,7 +1,7 @@
 """The resident's side of an appeal's life: replying, reopening, rating."""
 import datetime as dt
 
-from lk_platform.dates import utcnow
+from lk_platform.util.dates import utcnow
 
 STAFF = "appeals.vodokanal"
 
@@ -103,7 +103,7 @@ def test_the_resident_sees_their_appeals_and_the_dashboard_widget(appeals, new_n
 
 
 def test_the_cached_dashboard_follows_the_appeals_status(appeals, new_number):
-    from lk_platform import pagecache
+    from lk_platform.caching import pagecache
     number = new_number(appeals.open(subject="Скрипит дверь подъезда"))
     resident = appeals.browser("ivanov")
     # the first view shows the "sent" message waiting in the session: never cached

@@ -3,7 +3,7 @@ import datetime as dt
 from urllib.parse import quote
 
 from lk_appeals.settings import appeal_settings
-from lk_platform.dates import utcnow
+from lk_platform.util.dates import utcnow
 
 STAFF = "appeals.vodokanal"
 

@@ -4,7 +4,7 @@ its account's ledger (the ledger is what balances are computed from), in
 the same transaction as the admin's change."""
 from __future__ import annotations
 
-from lk_platform.content import Content
+from lk_platform.model.content import Content
 
 from . import periods
 from .ledger import ledger_for
@@ -28,7 +28,7 @@ class Payment(Content):
 
     @property
     def display_title(self):
-        from lk_platform.money import format_money
+        from lk_platform.util.money import format_money
         when = self.date.strftime("%d.%m.%Y") if self.date else ""
         return "Платёж %s от %s, л/с %s" % (format_money(self.amount) if self.amount is not None else "",
                                              when, self.account)

@@ -254,7 +254,7 @@ class Ledger(Persistent):
 
     def _changed(self):
         # Any change rewrites the ledger object itself, even one whose
-        # recompute comes later: its serial then names its state (lk_platform.rendercache).
+        # recompute comes later: its serial then names its state (lk_platform.caching.rendercache).
         self._p_changed = True
 
     def _statement_cache(self) -> dict:

@@ -8,9 +8,9 @@ periods with a generated admin), ``cabinet`` and ``staff`` (views),
 from __future__ import annotations
 
 from lk_platform import hookimpl
-from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Role, Widget
-from lk_platform.events import ObjectAdded, ObjectModified, ObjectRemoved
-from lk_platform.organisations import find_organisation
+from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Role, Widget
+from lk_platform.model.events import ObjectAdded, ObjectModified, ObjectRemoved
+from lk_platform.model.organisations import find_organisation
 
 from .content import PAYMENTS, PERIODS, BillingPeriod, Payment, post_payment, unpost_payment
 from . import tablerows

@@ -10,7 +10,7 @@ import base64
 import threading
 from decimal import Decimal
 
-from lk_platform.themes import render
+from lk_platform.theming.themes import render
 
 from . import paymentqr, periods
 from .content import channel_title

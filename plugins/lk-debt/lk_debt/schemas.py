@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import colander
 import deform
 
-from lk_platform.schematypes import DateText, DecimalText
+from lk_platform.util.schematypes import DateText, DecimalText
 
 from . import periods
 from .i18n import _

@@ -8,10 +8,10 @@ import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
-from lk_platform.accounts import Account
-from lk_platform.audit import audit
-from lk_platform.forms import make_form, validate
-from lk_platform.organisations import Organisation
+from lk_platform.model.accounts import Account
+from lk_platform.model.audit import audit
+from lk_platform.admin.forms import make_form, validate
+from lk_platform.model.organisations import Organisation
 
 from . import periods, tablerows
 from .cabinet import Problem

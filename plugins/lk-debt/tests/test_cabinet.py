@@ -172,7 +172,7 @@ def test_an_account_without_accruals(debt):
 
 
 def test_plugin_switched_off_answers_404(debt, lk_demo):
-    from lk_platform.organisations import disable_plugin
+    from lk_platform.model.organisations import disable_plugin
     with debt.db() as platform:
         disable_plugin(platform.organisations["uk-dom"], lk_demo.registry, "debt")
     browser = debt.browser("ivanov")

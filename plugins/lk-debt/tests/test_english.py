@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from lk_platform.locale import extract
+from lk_platform.i18n import extract
 
 PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lk_debt")
 PO = os.path.join(PACKAGE, "locale", "en", "LC_MESSAGES", "lk_debt.po")

@@ -137,7 +137,7 @@ def test_ledger_survives_a_real_filestorage(tmp_path):
 
 
 def test_rendered_fragments_follow_the_committed_state(tmp_path):
-    from lk_platform import rendercache
+    from lk_platform.caching import rendercache
     db = ZODB.DB(FileStorage(str(tmp_path / "Data.fs")))
     try:
         tm = transaction.TransactionManager()

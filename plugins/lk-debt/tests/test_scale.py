@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from lk_platform.accounts import Account
+from lk_platform.model.accounts import Account
 from lk_platform.demo import DEMO_PASSWORD
-from lk_platform.users import create_user, link_account
+from lk_platform.model.users import create_user, link_account
 
 from lk_debt import demo, periods
 from lk_debt.formatting import rub
@@ -48,7 +48,7 @@ def test_dashboard_figures_for_ten_accounts(big):
 
 def test_dashboard_reads_no_statements_or_payments(big):
     app = big.app
-    db = app.registry._zodb_databases[""]
+    db = app.registry.lk.database
     with big.db() as platform:
         org = platform.organisations["uk-dom"]
         heavy = set()

@@ -13,7 +13,7 @@ D = Decimal
 
 def make_accountant(debt):
     """A member of staff with only the plugin's role."""
-    from lk_platform.users import create_user, grant_role
+    from lk_platform.model.users import create_user, grant_role
     from lk_platform.demo import DEMO_PASSWORD
     with debt.db() as platform:
         user = create_user(platform, "buh.vodokanal", DEMO_PASSWORD, name="Бухгалтер")
@@ -361,7 +361,7 @@ def test_settings_are_edited_with_the_generated_form(debt):
 def test_residents_cached_pages_follow_a_correction(debt, accountant):
     """The resident's history, period and balance pages and the dashboard
     come from the page cache until the ledger changes, then show the change."""
-    from lk_platform import pagecache
+    from lk_platform.caching import pagecache
     period = last_open_period(debt)
     resident = debt.browser("ivanov")
     pages = [ACC1 + "@@debt", ACC1 + "@@debt-period?period=" + periods.iso(period), "/o/vodokanal/@@debt",

@@ -9,8 +9,8 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from lk_platform.organisations import Organisation
-from lk_platform.stamps import changes
+from lk_platform.model.organisations import Organisation
+from lk_platform.model.stamps import changes
 
 from .charts import chart_svg, comparison_text, last_months, standalone_svg
 from .i18n import Joined, _, translate

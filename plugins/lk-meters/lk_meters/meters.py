@@ -17,9 +17,9 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from pyramid.authorization import Allow
 
-from lk_platform import rendercache
-from lk_platform.content import Content
-from lk_platform.organisations import find_organisation
+from lk_platform.caching import rendercache
+from lk_platform.model.content import Content
+from lk_platform.model.organisations import find_organisation
 
 from .i18n import _
 from .vocabulary import METER_STATUSES, PLACES, TARIFF_NAMES, resources_of

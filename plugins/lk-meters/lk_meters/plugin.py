@@ -3,8 +3,8 @@ billing and reminders. This module holds only the hook implementations."""
 from __future__ import annotations
 
 import lk_platform
-from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Right, Role, Widget
-from lk_platform.events import ObjectAdded, ObjectModified, ObjectRemoved
+from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Right, Role, Widget
+from lk_platform.model.events import ObjectAdded, ObjectModified, ObjectRemoved
 
 from .i18n import _
 from .meters import CONTAINER, SUBMIT_RIGHT, Meter, ensure_meter_indexes, meter_schema, meters_of_account, \

@@ -34,8 +34,8 @@ from BTrees.Length import Length
 from BTrees.LLBTree import LLSet, LLTreeSet, intersection
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
-from lk_platform import rendercache
-from lk_platform.stamps import changes, touch
+from lk_platform.caching import rendercache
+from lk_platform.model.stamps import changes, touch
 from persistent import Persistent
 
 PERIODS_CONTAINER = "meter_periods"

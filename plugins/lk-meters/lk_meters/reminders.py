@@ -13,7 +13,7 @@ import argparse
 import datetime as dt
 import sys
 
-from lk_platform.outbox import send_mail
+from lk_platform.util.outbox import send_mail
 
 from .meters import meters_folder
 from .orgsettings import meter_settings
@@ -142,8 +142,8 @@ def remind_all(registry, slugs=()) -> dict:
     own transaction; for cron. Returns ``{slug: counts}``."""
     import transaction
     from pyramid.request import Request
-    from lk_platform.platform import ROOT_KEY
-    db = registry._zodb_databases[""]
+    from lk_platform.model.platform import ROOT_KEY
+    db = registry.lk.database
     results = {}
     tm = transaction.TransactionManager()
     conn = db.open(tm)

@@ -15,10 +15,10 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import FileIter, Response
 from pyramid.view import view_config
 
-from lk_platform.audit import audit
-from lk_platform.organisations import Organisation
-from lk_platform.outbox import send_mail
-from lk_platform.paging import page_number, page_size
+from lk_platform.model.audit import audit
+from lk_platform.model.organisations import Organisation
+from lk_platform.util.outbox import send_mail
+from lk_platform.util.paging import page_number, page_size
 
 from .cabinet_views import history_namespace
 from .export import ENCODINGS, exportable, mark_exported, read_billing_answers, write_csv, write_xml
@@ -184,7 +184,7 @@ def _back(request, organisation):
 
 
 def _holders_emails(request, account):
-    from lk_platform.platform import get_platform
+    from lk_platform.model.platform import get_platform
     platform = get_platform(request)
     out = []
     for login in account.holders if account is not None else ():

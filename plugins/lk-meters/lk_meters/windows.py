@@ -13,7 +13,7 @@ import colander
 import deform
 from BTrees.OOBTree import OOBTree
 
-from lk_platform.content import Content
+from lk_platform.model.content import Content
 
 from .meters import known_buildings
 from .orgsettings import meter_settings

@@ -301,7 +301,7 @@ def test_dashboard_widget_lists_meters_due_until_submitted(demo_browser, lk_db):
 
 
 def test_switched_off_plugin_answers_404(demo_browser, lk_demo, lk_db):
-    from lk_platform.organisations import disable_plugin
+    from lk_platform.model.organisations import disable_plugin
     with lk_db as platform:
         disable_plugin(platform.organisations["vodokanal"], lk_demo.registry, "meters")
     demo_browser.login("ivanov")
@@ -311,7 +311,7 @@ def test_switched_off_plugin_answers_404(demo_browser, lk_demo, lk_db):
 
 
 def test_cached_form_and_history_follow_submissions_and_staff_decisions(demo_browser, lk_demo, lk_db):
-    from lk_platform import pagecache
+    from lk_platform.caching import pagecache
     from lk_platform.testing import Browser
     demo_browser.login("ivanov")
     cold, cold_last, _ = state(lk_db, "ХВ-1000011")

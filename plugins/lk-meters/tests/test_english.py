@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from lk_platform.locale import extract
+from lk_platform.i18n import extract
 from lk_meters.testing import meter_by_serial, period_now, set_window, value_text
 from lk_meters.readings import latest, period_readings
 

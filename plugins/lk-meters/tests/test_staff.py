@@ -11,7 +11,7 @@ from email.header import decode_header, make_header
 from lxml import etree
 
 from lk_platform.testing import mail_files
-from lk_platform.users import grant_role
+from lk_platform.model.users import grant_role
 from lk_meters.periods import add_months, period_param
 from lk_meters.readings import current, latest, period_index
 from lk_meters.testing import closed_window_days, meter_by_serial, org_today, period_now, set_window, value_text

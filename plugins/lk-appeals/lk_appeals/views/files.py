@@ -7,7 +7,7 @@ from __future__ import annotations
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
-from lk_platform.files import file_response
+from lk_platform.util.files import file_response
 
 from ..appeal import Appeal
 from . import is_appeals_staff

@@ -12,10 +12,10 @@ import re
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
-from lk_platform.dates import utcnow
-from lk_platform.events import notify
-from lk_platform.folders import Folder
-from lk_platform.paging import page_count, page_number
+from lk_platform.util.dates import utcnow
+from lk_platform.plugins.notify import notify
+from lk_platform.model.folders import Folder
+from lk_platform.util.paging import page_count, page_number
 
 from .. import queue
 from ..appeal import COMMENT_MAX, SUBJECT_MAX, TEXT_MAX, Appeal, AppealError, open_appeal

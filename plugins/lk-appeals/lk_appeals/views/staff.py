@@ -8,11 +8,11 @@ import datetime as dt
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
-from lk_platform.audit import audit
-from lk_platform.dates import utcnow
-from lk_platform.events import notify
-from lk_platform.folders import Folder
-from lk_platform.platform import get_platform
+from lk_platform.model.audit import audit
+from lk_platform.util.dates import utcnow
+from lk_platform.plugins.notify import notify
+from lk_platform.model.folders import Folder
+from lk_platform.model.platform import get_platform
 
 from .. import queue
 from ..appeal import STATUSES, TEXT_MAX, TRANSITIONS, Appeal, building_labels
@@ -49,7 +49,7 @@ def _my_roles(request, organisation):
     login = request.authenticated_userid
     roles = set()
     node = organisation
-    from lk_platform.organisations import Organisation
+    from lk_platform.model.organisations import Organisation
     while isinstance(node, Organisation):
         roles.update(node.staff.get(login, ()))
         node = node.__parent__

@@ -1,0 +1,41 @@
+"""Cabinet and admin menus: the core's items plus the enabled plugins'."""
+from __future__ import annotations
+
+from lk_platform.plugins.declarations import MenuItem
+from lk_platform.i18n import _
+from lk_platform.model.platform import get_platform
+
+
+def _absolute(request, org, item):
+    if org is None or "://" in item.url or item.url.startswith("/"):
+        return item
+    return MenuItem(item.title, request.api.org_url + item.url, item.order, item.icon, item.permission)
+
+
+def _collect(request, hookname):
+    org = request.organisation
+    items = []
+    for batch in getattr(request.hooks, hookname)(request=request, organisation=org):
+        items.extend(batch or ())
+    visible = [i for i in items if not i.permission or (org is not None and request.has_permission(i.permission, org))]
+    return [_absolute(request, org, i) for i in sorted(visible, key=lambda i: (i.order, str(i.title)))]
+
+
+def cabinet_menu(request):
+    if request.user is None:
+        return []
+    return _collect(request, "lk_cabinet_menu")
+
+
+def admin_menu(request):
+    if request.organisation is None:
+        return [MenuItem(_("Организации"), request.application_url + "/o/@@admin", 10),
+                MenuItem(_("Пользователи"), request.application_url + "/users/@@admin", 20),
+                MenuItem(_("Журнал действий"), request.application_url + "/@@audit", 90)] \
+            if request.has_permission("operator.manage", _root(request)) else []
+    return _collect(request, "lk_admin_menu")
+
+
+def _root(request):
+    # An error raised before traversal (a refused body) has no request.root.
+    return getattr(request, "root", None) or get_platform(request)

@@ -1,0 +1,66 @@
+"""Transaction-aware mail: a message leaves only if the transaction commits.
+
+repoze.sendmail's DirectMailDelivery joins the transaction; the mailer is
+SMTP in production or a folder of ``.eml`` files in development and tests
+(``mail.mode = files``).
+"""
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formatdate, make_msgid
+
+from repoze.sendmail.delivery import DirectMailDelivery
+from repoze.sendmail.mailer import SMTPMailer
+
+
+class FolderMailer:
+    """Writes each message to ``<folder>/<time>-<id>.eml``."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def send(self, fromaddr, toaddrs, message):
+        os.makedirs(self.folder, exist_ok=True)
+        name = "%d-%s.eml" % (time.time_ns(), uuid.uuid4().hex[:8])
+        tmp = os.path.join(self.folder, "." + name)
+        with open(tmp, "wb") as f:
+            f.write(message.as_bytes())
+        os.replace(tmp, os.path.join(self.folder, name))
+
+
+def mailer_from_settings(settings):
+    mode = settings.get("mail.mode", "files")
+    if mode == "smtp":
+        return SMTPMailer(
+            hostname=settings.get("mail.host", "localhost"), port=int(settings.get("mail.port", 25)),
+            username=settings.get("mail.username") or None, password=settings.get("mail.password") or None,
+            no_tls=settings.get("mail.tls", "true").lower() not in ("true", "1", "yes"),
+            force_tls=settings.get("mail.ssl", "false").lower() in ("true", "1", "yes"))
+    return FolderMailer(settings.get("mail.directory", "var/mail"))
+
+
+def send_mail(request, to, subject: str, body: str, html: str | None = None):
+    """Queue a message in the request's transaction."""
+    settings = request.registry.settings
+    sender = settings.get("mail.sender", "lk@localhost")
+    # compat32 MIME parts: repoze.sendmail re-encodes headers with folded
+    # RFC 2047 words, which EmailMessage's policy refuses for a long
+    # Cyrillic subject.
+    if html:
+        message = MIMEMultipart("alternative")
+        message.attach(MIMEText(body, "plain", "utf-8"))
+        message.attach(MIMEText(html, "html", "utf-8"))
+    else:
+        message = MIMEText(body, "plain", "utf-8")
+    message["From"] = sender
+    message["To"] = to if isinstance(to, str) else ", ".join(to)
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-Id"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
+    delivery = DirectMailDelivery(request.registry.lk.mailer, transaction_manager=request.tm)
+    delivery.send(sender, [to] if isinstance(to, str) else list(to), message)
+    return message

@@ -150,7 +150,7 @@ def main(argv=None):
         print("%-38s %9s %8s %8s %7s %6s  %s" % ("page", "req/s", "p50 ms", "p99 ms", "×hello", "errors",
                                                  "target"))
         failed = []
-        for title, r, target, page in rows:
+        for title, r, target, _page in rows:
             ratio = r["rps"] / hello["rps"] if hello["rps"] else 0
             verdict = ""
             if target == "resident":

@@ -45,8 +45,8 @@ def settings_for(path, exclude=()):
 
 
 def fill(path, accounts, months, resident_accounts=10, exclude=()):
-    from lk_platform.model.accounts import Account
     from lk_platform.app import make_app
+    from lk_platform.model.accounts import Account
     from lk_platform.model.organisations import create_organisation, enable_plugin
     from lk_platform.model.platform import ROOT_KEY
     from lk_platform.model.users import create_user, grant_role, link_account

@@ -70,8 +70,9 @@ def main(argv=None):
     path = os.path.join(HERE, "var", "bench-%d-%d.fs" % (args.accounts, args.months))
     os.makedirs(os.path.dirname(path), exist_ok=True)
     fill.fill(path, args.accounts, args.months)
-    from lk_platform.app import make_app
     from server import dispatcher, hello_app
+
+    from lk_platform.app import make_app
     app = dispatcher(make_app(fill.settings_for(path)), hello_app())
     cookies = {"resident": login(app, "resident"), "staff": login(app, "staff")}
     pages = [("bare Pyramid hello", "/hello", None), ("/health", "/health", None),

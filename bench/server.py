@@ -36,8 +36,9 @@ def main():
     port, threads = int(sys.argv[2]), int(sys.argv[3])
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    from lk_platform.app import make_app
     from waitress import serve
+
+    from lk_platform.app import make_app
     app = dispatcher(make_app(settings), hello_app())
     import os
     # LK_BENCH_GC=700,10,10 freezes what start-up allocated and sets the

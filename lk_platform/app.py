@@ -12,8 +12,8 @@ import secrets
 
 import transaction
 from pyramid.config import Configurator
-from pyramid.settings import asbool, aslist
 from pyramid.session import SignedCookieSessionFactory
+from pyramid.settings import asbool, aslist
 
 from lk_platform import corehooks
 from lk_platform.auth.security import SecurityPolicy, org_admin_role

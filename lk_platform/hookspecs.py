@@ -160,3 +160,11 @@ def lk_handle_event(request, organisation, event):
 def lk_demo_data(organisation, platform, users):
     """At ``lk demo``, for each organisation that has the plugin enabled. Add
     demo objects; ``users`` maps demo logins to users. Must be idempotent."""
+
+
+@hookspec
+def lk_commands():
+    """When the ``lk`` command starts, on every installed plugin. Return a
+    list of :class:`~lk_platform.plugins.declarations.Command`; each runs as
+    ``lk -c INI <plugin> <command>`` with an opened platform (for cron jobs
+    such as reminders and scheduled mail)."""

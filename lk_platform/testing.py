@@ -12,10 +12,10 @@ from contextlib import contextmanager
 
 import pytest
 import transaction
-from lk_platform.app import make_app
-from lk_platform.demo import load_demo
+
+from lk_platform.app import make_app  # re-exported: plugins' tests build apps with it
+from lk_platform.demo import DEMO_PASSWORD, load_demo
 from lk_platform.model.platform import ROOT_KEY
-from lk_platform.demo import DEMO_PASSWORD
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

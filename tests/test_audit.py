@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lk_platform.testing import Browser, DB
+from lk_platform.testing import DB, Browser
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from lk_platform.demo import DEMO_PASSWORD, load_demo
-from lk_platform.testing import Browser, DB, close_app, mail_files, make_settings
+from lk_platform.testing import DB, Browser, close_app, mail_files, make_settings
 
 NEW_PASSWORD = "Zelenaya-vetka-1987"
 
@@ -230,7 +230,7 @@ def test_expired_reset_token_fails(lk_demo, lk_settings):
     b = Browser(lk_demo)
     _to, link = reset_link(b, lk_settings)
     with DB(lk_demo) as platform:
-        for digest, (login, expires) in list(platform.reset_tokens.items()):
+        for digest, (login, _expires) in list(platform.reset_tokens.items()):
             platform.reset_tokens[digest] = (login, time.time() - 1)
     response = submit_reset_raw(b, link)
     assert response.status_int == 400 and "Ссылка недействительна или устарела" in response.text

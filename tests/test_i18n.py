@@ -10,7 +10,7 @@ import re
 import pytest
 
 from lk_platform.i18n import extract
-from lk_platform.testing import Browser, DB, mail_files
+from lk_platform.testing import DB, Browser, mail_files
 
 
 @pytest.fixture

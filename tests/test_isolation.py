@@ -14,7 +14,7 @@ import re
 import pytest
 
 from lk_platform.demo import load_demo
-from lk_platform.testing import Browser, DB, close_app, make_settings
+from lk_platform.testing import DB, Browser, close_app, make_settings
 
 LOGINS = ("ivanov", "petrova", "admin.vodokanal", "clerk.vodokanal", "admin.ukdom", "support.ukdom",
           "admin.sever")

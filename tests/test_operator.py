@@ -7,7 +7,7 @@ from __future__ import annotations
 from lxml import html
 
 from lk_platform.model.organisations import create_organisation
-from lk_platform.testing import Browser, DB
+from lk_platform.testing import DB, Browser
 
 HOST = "kabinet.vodokanal.example"
 

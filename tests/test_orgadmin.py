@@ -15,10 +15,10 @@ from webtest import Upload
 from ZODB.blob import Blob
 
 import lk_platform
-from lk_platform.app import make_app
-from lk_platform.util.files import StoredFile
 from lk_platform.admin.orgschema import inn_is_valid, normalise_host
-from lk_platform.testing import Browser, DB
+from lk_platform.app import make_app
+from lk_platform.testing import DB, Browser
+from lk_platform.util.files import StoredFile
 
 ORG = "/o/vodokanal/"
 UK = "/o/uk-dom/"
@@ -360,8 +360,8 @@ def _settings_plugin():
 
 @pytest.fixture
 def settings_app(lk_settings):
-    from lk_platform.demo import load_demo
     from lk_platform.app import load_plugins
+    from lk_platform.demo import load_demo
     app = make_app(dict(lk_settings), plugins=load_plugins(extra=[("greeter", _settings_plugin())]))
     with DB(app) as platform:
         load_demo(platform, app.registry)

@@ -131,8 +131,8 @@ def test_a_copied_cookie_stops_working_at_logout(lk_demo):
 
 
 def test_blocking_the_user_or_granting_a_role_is_seen_at_once(lk_demo):
-    from lk_platform.testing import DB
     from lk_platform.model.users import grant_role
+    from lk_platform.testing import DB
     lk_db = DB(lk_demo)
     resident = Browser(lk_demo)
     resident.login("ivanov")
@@ -170,8 +170,8 @@ def test_a_page_past_its_time_limit_is_rendered_again(lk_demo):
 def test_a_second_role_rerenders_the_staff_members_pages(lk_demo):
     """Roles live in the organisation's staff table, not on the user: the
     organisation's change counter carries the change to cached pages."""
-    from lk_platform.testing import DB
     from lk_platform.model.users import grant_role
+    from lk_platform.testing import DB
     clerk = Browser(lk_demo)
     clerk.login("clerk.vodokanal")
     clerk.get("/o/vodokanal/cabinet")

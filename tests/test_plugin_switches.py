@@ -21,7 +21,7 @@ from ZODB.broken import Broken
 
 from lk_platform.app import make_app
 from lk_platform.demo import load_demo
-from lk_platform.testing import Browser, DB
+from lk_platform.testing import DB, Browser
 
 VK = "/o/vodokanal/"
 UK = "/o/uk-dom/"

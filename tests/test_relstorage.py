@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pytest
 
-from lk_platform.testing import Browser, DB, REPO, close_app, make_settings
+from lk_platform.testing import DB, REPO, Browser, close_app, make_settings
 
 PG_USER = "lk"
 PG_PASSWORD = "lk-test-password"
@@ -166,7 +166,7 @@ def pg_apps(postgres, tmp_path):
     def make(n=1):
         from lk_platform.app import make_app
         apps = []
-        for i in range(n):
+        for _i in range(n):
             blobs = tmp_path / ("blobcache-%d" % len(made))
             settings = make_settings(tmp_path, **{"zodbconn.uri": postgres.uri(dbname, str(blobs)), **RETRY})
             apps.append(make_app(settings))

@@ -2,8 +2,8 @@
 each attempt up to a ceiling and is never the same for two losers."""
 import pytest
 
-from lk_platform.web.retry import pause_seconds
 from lk_platform.testing import close_app
+from lk_platform.web.retry import pause_seconds
 
 
 @pytest.mark.parametrize("attempt, low, high", [(0, 0.025, 0.05), (1, 0.05, 0.1), (3, 0.2, 0.4),

@@ -13,7 +13,7 @@ import pytest
 from lxml import html
 
 from lk_platform.app import make_app
-from lk_platform.testing import Browser, DB, REPO, close_app, make_settings
+from lk_platform.testing import DB, REPO, Browser, close_app, make_settings
 from lk_platform.theming.themes import Themes, brand_colour, readable_on
 
 THEMES = os.path.join(REPO, "themes")

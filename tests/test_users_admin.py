@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from lk_platform.testing import Browser, DB, mail_files
+from lk_platform.testing import DB, Browser, mail_files
 
 NEW_PASSWORD = "Zelenaya-vetka-1987"
 

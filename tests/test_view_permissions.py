@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.static import static_view
+
 from lk_platform.testing import close_app
 
 #: (context class name, view name) -> why it is public

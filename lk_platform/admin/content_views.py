@@ -11,17 +11,16 @@ import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.i18n import get_localizer
 
+from lk_platform.admin.forms import make_form, validate
+from lk_platform.i18n import _
 from lk_platform.model.audit import audit
 from lk_platform.model.content import Content, readable
 from lk_platform.model.customfields import extend_schema, list_columns
 from lk_platform.model.events import ObjectAdded, ObjectModified, ObjectRemoved
-from lk_platform.plugins.notify import notify
 from lk_platform.model.folders import Folder
-from lk_platform.admin.forms import make_form, validate
-from lk_platform.i18n import _
-from lk_platform.util.streaming import csv_response
+from lk_platform.plugins.notify import notify
 from lk_platform.util.paging import page_count, page_number, page_size
-
+from lk_platform.util.streaming import csv_response
 
 
 def schema_for(request, ct, organisation):

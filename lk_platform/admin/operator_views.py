@@ -7,12 +7,11 @@ import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
+from lk_platform.admin.forms import make_form, validate
+from lk_platform.admin.orgschema import NOT_INSTALLED, AddOrganisationSchema, HostsSchema, parse_hosts, plugin_switches_schema
+from lk_platform.i18n import _
 from lk_platform.model.audit import audit
 from lk_platform.model.folders import Folder
-from lk_platform.admin.forms import make_form, validate
-from lk_platform.i18n import _
-from lk_platform.admin.orgschema import (NOT_INSTALLED, AddOrganisationSchema, HostsSchema, parse_hosts,
-                         plugin_switches_schema)
 from lk_platform.model.organisations import Organisation, create_organisation, disable_plugin, enable_plugin
 from lk_platform.model.platform import get_platform
 from lk_platform.util.paging import page_count, page_number, page_size

@@ -8,13 +8,13 @@ import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
-from lk_platform.model.audit import audit
-from lk_platform.util.files import file_response, stored_from_upload
-from lk_platform.model.folders import Folder
 from lk_platform.admin.forms import make_form, validate
-from lk_platform.i18n import _
 from lk_platform.admin.orgschema import LOGO_MAX_BYTES, OrganisationSettingsSchema, flatten, settings_values
+from lk_platform.i18n import _
+from lk_platform.model.audit import audit
+from lk_platform.model.folders import Folder
 from lk_platform.model.organisations import Organisation
+from lk_platform.util.files import file_response, stored_from_upload
 
 
 def unavailable_data(request, org):

@@ -15,10 +15,9 @@ from zoneinfo import ZoneInfo, available_timezones
 import colander
 import deform
 
-from lk_platform.util.files import IMAGE_TYPES, UploadCheck, UploadTmpStore
 from lk_platform.i18n import _
-from lk_platform.util.files import current_value
 from lk_platform.model.platform import get_platform
+from lk_platform.util.files import IMAGE_TYPES, UploadCheck, UploadTmpStore, current_value
 
 LOGO_MAX_BYTES = 1024 * 1024
 

@@ -31,20 +31,28 @@ from pyramid.i18n import get_localizer, make_localizer
 from pyramid.interfaces import ITranslationDirectories
 from pyramid.view import view_config
 
-from lk_platform.model.audit import audit
-from lk_platform.model.folders import Folder
 from lk_platform.admin.forms import make_form, validate
+from lk_platform.auth.views import RESET_LIFETIME, _digest
 from lk_platform.i18n import DEFAULT as DEFAULT_LANGUAGE
 from lk_platform.i18n import LANGUAGES, _
+from lk_platform.model.audit import audit
+from lk_platform.model.folders import Folder
 from lk_platform.model.organisations import Organisation
-from lk_platform.util.outbox import send_mail
-from lk_platform.util.passwords import password_problems
 from lk_platform.model.platform import get_platform
+from lk_platform.model.users import (
+    PasswordRejected,
+    UserSchema,
+    create_user,
+    grant_role,
+    link_account,
+    normalise_login,
+    set_blocked,
+    unlink_account,
+)
 from lk_platform.theming.themes import render
-from lk_platform.model.users import (PasswordRejected, UserSchema, create_user, grant_role, link_account,
-                     normalise_login, set_blocked, unlink_account)
-from lk_platform.auth.views import RESET_LIFETIME, _digest
+from lk_platform.util.outbox import send_mail
 from lk_platform.util.paging import page_number
+from lk_platform.util.passwords import password_problems
 
 PAGE_SIZE = 20
 #: a link for a person the staff just created may wait a few days for them

@@ -11,11 +11,11 @@ from __future__ import annotations
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from pyramid.security import Allowed, Denied
 
-from lk_platform.model import sessions
-from lk_platform.plugins.declarations import Role
 from lk_platform.i18n import _
+from lk_platform.model import sessions
 from lk_platform.model.organisations import Organisation
 from lk_platform.model.platform import get_platform
+from lk_platform.plugins.declarations import Role
 
 #: permissions only the operator has (never part of a role)
 OPERATOR_PERMISSIONS = ("operator.manage",)

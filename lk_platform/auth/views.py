@@ -11,17 +11,17 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.settings import asbool
 from pyramid.view import view_config
 
-from lk_platform.model import sessions
 from lk_platform.auth import throttle
-from lk_platform.util.dates import utcnow
-from lk_platform.model.events import UserLoggedIn
-from lk_platform.plugins.notify import notify
 from lk_platform.i18n import COOKIE, LANGUAGES, _
+from lk_platform.model import sessions
+from lk_platform.model.events import UserLoggedIn
 from lk_platform.model.organisations import Organisation
-from lk_platform.util.outbox import send_mail
-from lk_platform.util.passwords import hash_password, needs_rehash, password_problems, verify_password
 from lk_platform.model.platform import Platform, get_platform
 from lk_platform.model.users import normalise_login
+from lk_platform.plugins.notify import notify
+from lk_platform.util.dates import utcnow
+from lk_platform.util.outbox import send_mail
+from lk_platform.util.passwords import hash_password, needs_rehash, password_problems, verify_password
 
 RESET_LIFETIME = 3600
 PUBLIC = dict(permission=NO_PERMISSION_REQUIRED)

@@ -9,13 +9,13 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
-from lk_platform.model.accounts import Account
-from lk_platform.i18n import _
-from lk_platform.model.organisations import Organisation
-from lk_platform.model.platform import Platform, get_platform
+from lk_platform.cabinet.widgets import render_widgets
 from lk_platform.caching.pagecache import next_midnight
 from lk_platform.caching.rendercache import Until
-from lk_platform.cabinet.widgets import render_widgets
+from lk_platform.i18n import _
+from lk_platform.model.accounts import Account
+from lk_platform.model.organisations import Organisation
+from lk_platform.model.platform import Platform, get_platform
 from lk_platform.model.stamps import changes
 
 

@@ -30,8 +30,8 @@ import transaction
 from ZODB.POSException import POSKeyError
 
 from lk_platform.caching import rendercache
-from lk_platform.model import sessions
 from lk_platform.caching.rendercache import State, Until
+from lk_platform.model import sessions
 from lk_platform.model.platform import ROOT_KEY
 
 KEY = "lk.edge.key"

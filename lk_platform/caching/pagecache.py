@@ -32,14 +32,13 @@ import datetime as dt
 from pyramid.response import Response
 from pyramid.settings import asbool
 
-from lk_platform.caching import edgecache
-from lk_platform.caching.edgecache import counts
-from lk_platform.caching import rendercache
-from lk_platform.caching.rendercache import Until
 from lk_platform.auth.security import principals_at
+from lk_platform.caching import edgecache, rendercache
+from lk_platform.caching.edgecache import counts
+from lk_platform.caching.rendercache import Until
 from lk_platform.model.organisations import Organisation
-from lk_platform.model.stamps import changes
 from lk_platform.model.platform import get_platform
+from lk_platform.model.stamps import changes
 from lk_platform.util.dates import utcnow
 
 MARKS_KEY = "lk.page_cache.marks"

@@ -45,14 +45,34 @@ def _platform(registry):
         conn.close()
 
 
-def _request(registry, platform):
-    """A request for code that audits or sends mail outside HTTP."""
+def _request(registry, platform, actor=None):
+    """A request for code that audits or sends mail outside HTTP: links from
+    ``lk.public_url``, the platform's transaction as ``request.tm``."""
     from pyramid.request import Request
     request = Request.blank("/", base_url=registry.settings.get("lk.public_url", "http://127.0.0.1:6543"))
     request.registry = registry
+    request.tm = platform._p_jar.transaction_manager
     request._lk_platform = platform
     request.environ["lk.identity"] = None
+    if actor:
+        request.environ["lk.actor"] = actor
     return request
+
+
+def plugin_commands(plugins) -> dict:
+    """``{plugin: {name: Command}}`` from the ``lk_commands`` hook."""
+    found = {}
+    for plugin, batch in plugins.per_plugin("lk_commands"):
+        found[plugin] = {command.name: command for command in batch}
+    return found
+
+
+def cmd_plugin(args, registry):
+    command = plugin_commands(registry.lk.plugins)[args.command][args.plugin_command]
+    with _platform(registry) as platform:
+        status = command.run(args, platform, _request(registry, platform, actor="lk " + args.command))
+    if status:
+        raise SystemExit(status)
 
 
 def _print_logins():
@@ -142,6 +162,7 @@ def _audit(registry, platform, action, target, changes=None, org=None):
 def _check_new_user(args):
     """The same rules as the staff form (lk_platform.model.users.UserSchema)."""
     import colander
+
     from lk_platform.model.users import UserSchema
     values = {"login": args.login, "name": args.name or "", "email": args.email or ""}
     try:
@@ -153,8 +174,8 @@ def _check_new_user(args):
 
 
 def cmd_user(args, registry):
-    from lk_platform.util.passwords import password_problems
     from lk_platform.model.users import PasswordRejected, create_user, grant_role, set_blocked, set_password
+    from lk_platform.util.passwords import password_problems
     with _platform(registry) as platform:
         if args.action == "add":
             _check_new_user(args)
@@ -258,7 +279,7 @@ def cmd_evolve(args, registry):
         conn.close()
 
 
-def build_parser():
+def build_parser(commands=None):
     parser = argparse.ArgumentParser(prog="lk", description="Управление платформой личных кабинетов")
     parser.add_argument("-c", "--config", default=DEFAULT_INI, help="файл настроек (по умолчанию %(default)s)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА")
@@ -292,6 +313,14 @@ def build_parser():
     p.add_argument("--title")
     p.add_argument("--parent")
     p.add_argument("--timezone", default="Europe/Moscow")
+
+    for plugin, named in sorted((commands or {}).items()):
+        p = sub.add_parser(plugin, help="команды модуля %s: %s" % (plugin, ", ".join(sorted(named))))
+        inner = p.add_subparsers(dest="plugin_command", required=True, metavar="КОМАНДА")
+        for name, command in sorted(named.items()):
+            q = inner.add_parser(name, help=command.help, description=command.help)
+            if command.arguments is not None:
+                command.arguments(q)
     return parser
 
 
@@ -300,7 +329,9 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "plugins": cmd_plugins, "user": 
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    from lk_platform.app import load_plugins
+    commands = plugin_commands(load_plugins())
+    args = build_parser(commands).parse_args(argv)
     if args.command == "org" and args.action != "list" and not args.slug:
         print("lk: ошибка: укажите slug организации", file=sys.stderr)
         return 2
@@ -310,7 +341,7 @@ def main(argv=None):
         if args.command == "serve":
             cmd_serve(args, registry, app)
         else:
-            COMMANDS[args.command](args, registry)
+            COMMANDS.get(args.command, cmd_plugin)(args, registry)
     except CommandError as exc:
         print("lk: ошибка: %s" % exc, file=sys.stderr)
         return 2

@@ -7,8 +7,8 @@ from decimal import Decimal
 import colander
 from pyramid.authorization import Allow
 
-from lk_platform.model.content import Content
 from lk_platform.i18n import _
+from lk_platform.model.content import Content
 from lk_platform.util.schematypes import DecimalText
 
 

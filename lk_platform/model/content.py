@@ -6,7 +6,6 @@ from persistent import Persistent
 from ZODB.broken import Broken
 
 
-
 class Content(Persistent):
     """A stored object described by a ContentType's schema.
 

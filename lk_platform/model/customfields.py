@@ -7,8 +7,8 @@ from __future__ import annotations
 import colander
 import deform
 
-from lk_platform.model.content import Content
 from lk_platform.i18n import _
+from lk_platform.model.content import Content
 from lk_platform.util.schematypes import DateText, DecimalText
 
 KINDS = (

@@ -10,8 +10,8 @@ from BTrees.OOBTree import OOBTree
 
 from lk_platform.model.auditlog import AuditLog
 from lk_platform.model.content import Content
-from lk_platform.model.folders import Folder
 from lk_platform.model.customfields import list_columns
+from lk_platform.model.folders import Folder
 
 
 class Organisation(Content):

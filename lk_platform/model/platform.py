@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
-from pyramid.threadlocal import get_current_registry
 from pyramid.authorization import ALL_PERMISSIONS, Allow, Authenticated, Everyone
+from pyramid.threadlocal import get_current_registry
 
 from lk_platform.model.auditlog import AuditLog
-from lk_platform.model.folders import Folder
 from lk_platform.model.evolve import mark_all_done
+from lk_platform.model.folders import Folder
 
 ROOT_KEY = "lk_platform"
 

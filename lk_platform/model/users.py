@@ -7,12 +7,12 @@ import datetime as dt
 import colander
 from pyramid.authorization import Allow
 
-from lk_platform.model.content import Content
 from lk_platform.i18n import LANGUAGES, _
+from lk_platform.model import sessions
+from lk_platform.model.content import Content
+from lk_platform.model.organisations import find_organisation
 from lk_platform.model.stamps import touch
 from lk_platform.util.passwords import hash_password, password_problems
-from lk_platform.model import sessions
-from lk_platform.model.organisations import find_organisation
 
 
 class User(Content):

@@ -106,6 +106,23 @@ class EvolveStep:
 
 
 @dataclass(frozen=True)
+class Command:
+    """A plugin's command of ``lk``: ``lk -c INI <plugin> <name> [options]``.
+
+    ``arguments(parser)`` adds the command's options to its argparse parser.
+    ``run(args, platform, request)`` gets the parsed options, the platform
+    opened in a transaction that the CLI commits when ``run`` returns (and
+    aborts when it raises) and a request made outside HTTP (links from
+    ``lk.public_url``, mail through the outbox, ``request.tm`` the
+    transaction's manager, to commit in batches). Its return value is the
+    exit status (None is 0)."""
+    name: str
+    help: str
+    run: Callable
+    arguments: Callable | None = None
+
+
+@dataclass(frozen=True)
 class Importer:
     """A loader of data from a source system (1C XML, CSV/Excel template, bank
     registry, REST push).

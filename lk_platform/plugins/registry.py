@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from lk_platform.plugins.declarations import ContentType, Role
+from lk_platform.plugins.declarations import Role
 from lk_platform.plugins.manager import PluginClash, Plugins
 
 if TYPE_CHECKING:

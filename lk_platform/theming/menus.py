@@ -1,9 +1,9 @@
 """Cabinet and admin menus: the core's items plus the enabled plugins'."""
 from __future__ import annotations
 
-from lk_platform.plugins.declarations import MenuItem
 from lk_platform.i18n import _
 from lk_platform.model.platform import get_platform
+from lk_platform.plugins.declarations import MenuItem
 
 
 def _absolute(request, org, item):

@@ -17,18 +17,14 @@ from pyramid.i18n import get_localizer
 from pyramid.path import AssetResolver
 from pyramid.threadlocal import get_current_request
 
-from lk_platform.caching.pagecache import CSRF_MARK, marking
+from lk_platform.auth.security import is_staff, principals_at
 from lk_platform.caching import rendercache
-from lk_platform.auth.security import principals_at
-from lk_platform.caching.pagecache import marking
+from lk_platform.caching.pagecache import CSRF_MARK, marking
 from lk_platform.i18n import _
 from lk_platform.tenancy.urls import URLMaker
-from lk_platform.theming.menus import cabinet_menu
-from lk_platform.theming.menus import admin_menu
-from lk_platform.auth.security import is_staff
+from lk_platform.theming.menus import admin_menu, cabinet_menu
+from lk_platform.util.dates import format_date, format_datetime
 from lk_platform.util.money import format_money
-from lk_platform.util.dates import format_date
-from lk_platform.util.dates import format_datetime
 
 DEFAULT = "default"
 

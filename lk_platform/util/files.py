@@ -26,8 +26,8 @@ from pyramid.response import FileIter, Response
 from ZODB.blob import Blob
 from ZODB.interfaces import IBlobStorage
 
-from lk_platform.util.dates import utcnow
 from lk_platform.i18n import _
+from lk_platform.util.dates import utcnow
 
 #: content type -> (magic test, usual extension)
 _SIGNATURES = (

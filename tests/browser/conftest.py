@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 
 import pytest
+
 from lk_platform.testing import close_app
 
 CHROMIUM = os.environ.get("LK_CHROMIUM", "/usr/bin/chromium")

@@ -7,9 +7,9 @@ from pyramid.view import view_config
 
 import lk_platform
 from lk_platform.model.content import Content
-from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Widget
 from lk_platform.model.organisations import Organisation
 from lk_platform.model.stamps import changes
+from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Widget
 
 
 class Question(Content):

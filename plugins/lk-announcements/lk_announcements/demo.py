@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from .announcements import CONTAINER, Announcement
 from lk_platform.util.files import StoredFile, blobs_supported
+
+from .announcements import CONTAINER, Announcement
 from .public import DOCUMENTS, PAGES, PublicDocument, PublicPage
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,17 @@ import colander
 import deform
 
 from lk_platform.util.files import (
-    CURRENT, DOCX, IMAGE_TYPES, XLSX, StoredFile, UploadTmpStore, blobs_supported, current_value, format_size,
-    read_upload, sniff,
+    CURRENT,
+    DOCX,
+    IMAGE_TYPES,
+    XLSX,
+    StoredFile,
+    UploadTmpStore,
+    blobs_supported,
+    current_value,
+    format_size,
+    read_upload,
+    sniff,
 )
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024

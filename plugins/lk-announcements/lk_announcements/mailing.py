@@ -2,7 +2,7 @@
 
 An announcement with "notify by e-mail" is sent either when it is saved
 with a publish time already reached, or later by
-:func:`send_due_notifications` (cron: ``lk-announcements-send -c INI``, or
+:func:`send_due_notifications` (cron: ``lk -c INI announcements send``, or
 the staff button). ``notified_at`` is set in the same transaction as the
 messages are queued in the transaction-aware outbox, so a message leaves
 exactly when the mark is committed: a re-run finds nothing to send, and a
@@ -10,9 +10,7 @@ failed commit sends nothing.
 """
 from __future__ import annotations
 
-import argparse
 import html as htmllib
-import sys
 
 from lk_platform.model.audit import audit
 from lk_platform.model.folders import FAMILY
@@ -193,29 +191,8 @@ def send_due_notifications(platform, registry, request=None, now=None) -> int:
     return sent
 
 
-def main(argv=None):
-    """``lk-announcements-send -c etc/production.ini`` — for cron, every few minutes."""
-    parser = argparse.ArgumentParser(description="Разослать наступившие объявления по эл. почте")
-    parser.add_argument("-c", "--config", default="etc/development.ini")
-    args = parser.parse_args(argv)
-    import transaction
-    from pyramid.paster import get_appsettings, setup_logging
-    from lk_platform.app import make_app
-    from lk_platform.model.platform import ROOT_KEY
-    setup_logging(args.config)
-    app = make_app(dict(get_appsettings(args.config)))
-    db = app.registry.lk.database
-    tm = transaction.TransactionManager()
-    conn = db.open(tm)
-    try:
-        with tm:
-            sent = send_due_notifications(conn.root()[ROOT_KEY], app.registry)
-    finally:
-        conn.close()
-        db.close()
-    print("отправлено писем: %d" % sent)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def send_command(args, platform, request):
+    """``lk -c INI announcements send``: for cron, every few minutes. The CLI
+    commits, and the messages leave then."""
+    request.environ["lk.actor"] = "рассылка объявлений"
+    print("отправлено писем: %d" % send_due_notifications(platform, request.registry, request))

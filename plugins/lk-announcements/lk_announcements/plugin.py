@@ -4,11 +4,11 @@ from __future__ import annotations
 import time
 
 import lk_platform
-from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Role, Widget
+from lk_platform.caching.rendercache import Until
 from lk_platform.model.events import ObjectAdded, ObjectModified
 from lk_platform.model.platform import get_platform
-from lk_platform.caching.rendercache import Until
 from lk_platform.model.stamps import changes
+from lk_platform.plugins.declarations import Command, ContentType, MenuItem, PluginInfo, Role, Widget
 
 from . import demo, feed, mailing, public
 from .announcements import CONTAINER, INDEX_FIELDS, INDEX_KEYWORDS, Announcement, AnnouncementSchema
@@ -146,3 +146,8 @@ def lk_handle_event(request, organisation, event):
 @lk_platform.hookimpl
 def lk_demo_data(organisation, platform, users):
     demo.load(organisation, platform, users)
+
+
+@lk_platform.hookimpl
+def lk_commands():
+    return [Command("send", "Разослать наступившие объявления по эл. почте (для cron, раз в несколько минут)", mailing.send_command)]

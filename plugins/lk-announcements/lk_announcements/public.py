@@ -8,7 +8,6 @@ import deform
 
 from lk_platform.model.content import Content
 from lk_platform.plugins.declarations import Widget
-
 from lk_platform.util.files import StoredFile
 
 from .documents import INLINE_TYPES, KIND_TITLES, DocumentFile, file_widget

@@ -7,11 +7,11 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
-from lk_platform.util.files import file_response
+from lk_platform.cabinet import user_accounts
 from lk_platform.model.folders import Folder
 from lk_platform.model.platform import get_platform
+from lk_platform.util.files import file_response
 from lk_platform.util.paging import page_number
-from lk_platform.cabinet.views import user_accounts
 
 from . import feed, mailing
 from .announcements import Announcement

@@ -107,8 +107,8 @@ def test_staff_of_one_organisation_cannot_manage_the_other(demo_browser):
 
 
 def test_editor_role_manages_announcements_and_public_pages(lk_demo, demo_browser):
-    from lk_platform.testing import DB
     from lk_platform.model.users import grant_role
+    from lk_platform.testing import DB
     with DB(lk_demo) as platform:
         grant_role(platform.organisations["vodokanal"], platform.users["clerk.vodokanal"],
                    "announcements_editor", lk_demo.registry)

@@ -2,12 +2,10 @@
 cron entry point."""
 import datetime as dt
 
-from lk_platform.app import make_app
-from lk_platform.demo import load_demo
-from lk_platform.testing import DB, REPO, close_app, mail_files, make_settings
-
 from lk_announcements.announcements import Announcement
-from lk_announcements.mailing import main
+from lk_platform.cli import main
+from lk_platform.demo import load_demo
+from lk_platform.testing import DB, REPO, close_app, mail_files, make_app, make_settings
 
 from .conftest import read_mails
 
@@ -64,10 +62,10 @@ def test_cron_command_sends_due_mail(tmp_path, capsys):
             org["announcements"].reindex(item)
     finally:
         close_app(app)
-    assert main(["-c", str(ini)]) == 0
+    assert main(["-c", str(ini), "announcements", "send"]) == 0
     assert "отправлено писем: 1" in capsys.readouterr().out
     mails = read_mails(settings)
     assert len(mails) == 1 and mails[0]["to"] == "ivanov@mail.example"
     assert "https://lk.example/o/uk-dom/announcements/" in mails[0]["body"]
-    assert main(["-c", str(ini)]) == 0
+    assert main(["-c", str(ini), "announcements", "send"]) == 0
     assert len(mail_files(settings)) == 1

@@ -6,11 +6,10 @@ import zipfile
 import pytest
 from webtest import Upload
 
-from lk_platform.testing import DB
-
 from lk_announcements.demo import tiny_pdf
-from lk_platform.util.files import sniff
 from lk_announcements.public import PublicDocument, PublicPage
+from lk_platform.testing import DB
+from lk_platform.util.files import sniff
 
 
 def _docx(name="word/document.xml"):

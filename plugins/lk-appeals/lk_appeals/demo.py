@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from types import SimpleNamespace
 import struct
 import zlib
+from types import SimpleNamespace
 
-from lk_platform.util.dates import utcnow
 from lk_platform.demo import DEMO_PASSWORD
-from lk_platform.util.passwords import hash_password
 from lk_platform.model.users import create_user, grant_role
+from lk_platform.util.dates import utcnow
+from lk_platform.util.passwords import hash_password
 
 from .appeal import open_appeal
 from .attachments import Upload

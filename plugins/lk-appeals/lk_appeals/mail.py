@@ -3,10 +3,10 @@ resident hears of staff answers and status changes, the assigned staff
 member of new appeals and residents' replies. Staff notes never go out."""
 from __future__ import annotations
 
-from lk_platform.util.dates import format_datetime
 from lk_platform.model.organisations import find_organisation
-from lk_platform.util.outbox import send_mail
 from lk_platform.model.platform import get_platform
+from lk_platform.util.dates import format_datetime
+from lk_platform.util.outbox import send_mail
 
 from .appeal import STATUSES
 

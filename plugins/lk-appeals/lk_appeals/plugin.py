@@ -10,8 +10,8 @@ from __future__ import annotations
 import colander
 
 import lk_platform
-from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Right, Role, Widget
 from lk_platform.model.stamps import changes
+from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Right, Role, Widget
 
 from . import queue
 from .appeal import RIGHT, Appeal

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from lk_platform.testing import Browser, DB, mail_files
+from lk_platform.testing import DB, Browser, mail_files
 
 
 def make_jpeg(width=32, height=24, color=(200, 80, 40)) -> bytes:

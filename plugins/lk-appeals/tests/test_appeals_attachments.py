@@ -1,10 +1,9 @@
 """Attachment checks: the type comes from the content, with limits."""
 import io
 
-from lk_platform.util.files import safe_filename, sniff
-
 from lk_appeals.attachments import MAX_FILE_BYTES, MAX_FILES, read_uploads
 from lk_appeals.demo import demo_png
+from lk_platform.util.files import safe_filename, sniff
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 400
 

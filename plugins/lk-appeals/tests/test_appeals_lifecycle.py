@@ -103,14 +103,14 @@ def test_the_resident_sees_their_appeals_and_the_dashboard_widget(appeals, new_n
 
 
 def test_the_cached_dashboard_follows_the_appeals_status(appeals, new_number):
-    from lk_platform.caching import pagecache
+    from lk_platform.testing import cached_answers
     number = new_number(appeals.open(subject="Скрипит дверь подъезда"))
     resident = appeals.browser("ivanov")
     # the first view shows the "sent" message waiting in the session: never cached
     assert "Скрипит дверь подъезда" in resident.get("/cabinet").text
     resident.get("/cabinet")
-    before = pagecache.cached_answers()
+    before = cached_answers()
     assert "Скрипит дверь подъезда" in resident.get("/cabinet").text
-    assert pagecache.cached_answers() == before + 1
+    assert cached_answers() == before + 1
     resolve(appeals, number)        # no longer open: leaves the widget
     assert "Скрипит дверь подъезда" not in resident.get("/cabinet").text

@@ -10,10 +10,10 @@ from urllib.parse import quote
 from pyramid.response import Response
 from pyramid.view import exception_view_config, view_config
 
+from lk_platform.cabinet import user_accounts
 from lk_platform.caching import rendercache
 from lk_platform.model.accounts import Account
 from lk_platform.model.organisations import Organisation
-from lk_platform.cabinet.views import user_accounts
 
 from . import chart, periods, tablerows
 from .content import channel_title

@@ -7,8 +7,8 @@ from __future__ import annotations
 from lk_platform.model.content import Content
 
 from . import periods
-from .ledger import ledger_for
 from .i18n import RUSSIAN
+from .ledger import ledger_for
 from .schemas import CHANNEL_TITLES
 
 PAYMENTS = "debt_payments"

@@ -348,7 +348,7 @@ class Ledger(Persistent):
         periods_list = list(self._statements.keys())
         paid = {}
         unbilled = 0
-        for key, packed in self._payments.items():
+        for _key, packed in self._payments.items():
             day, amount_k = _payment_day_amount(packed)
             target = _bucket(periods_list, periods.of_date(dt.date.fromordinal(day)))
             if target is None:

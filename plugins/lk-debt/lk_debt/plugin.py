@@ -8,12 +8,12 @@ periods with a generated admin), ``cabinet`` and ``staff`` (views),
 from __future__ import annotations
 
 from lk_platform import hookimpl
-from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Role, Widget
 from lk_platform.model.events import ObjectAdded, ObjectModified, ObjectRemoved
 from lk_platform.model.organisations import find_organisation
+from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Role, Widget
 
-from .content import PAYMENTS, PERIODS, BillingPeriod, Payment, post_payment, unpost_payment
 from . import tablerows
+from .content import PAYMENTS, PERIODS, BillingPeriod, Payment, post_payment, unpost_payment
 from .i18n import _, words
 from .ledger import LEDGERS
 from .schemas import DEFAULT_SETTINGS, PaymentSchema, PeriodSchema, SettingsSchema, period_key, settings_of

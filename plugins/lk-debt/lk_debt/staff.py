@@ -8,9 +8,9 @@ import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
+from lk_platform.admin.forms import make_form, validate
 from lk_platform.model.accounts import Account
 from lk_platform.model.audit import audit
-from lk_platform.admin.forms import make_form, validate
 from lk_platform.model.organisations import Organisation
 
 from . import periods, tablerows

@@ -9,9 +9,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from lk_platform.testing import Browser, DB, running_app
-
 from lk_debt.formatting import rub
+from lk_platform.testing import DB, Browser, running_app
 
 ACC1 = "/o/vodokanal/accounts/1000001/"     # ivanov's
 ACC2 = "/o/vodokanal/accounts/1000002/"     # petrova's

@@ -1,13 +1,12 @@
 """What residents see: dashboard figures, balances, history, drill-down, chart."""
 import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from lxml import html as lxml_html
 
 from lk_debt import periods
 from lk_debt.formatting import rub
-
-from urllib.parse import urlencode
 
 ACC1 = "/o/vodokanal/accounts/1000001/"
 ACC2 = "/o/vodokanal/accounts/1000002/"

@@ -1,8 +1,7 @@
 """Demo accruals: 36 months per demo account, some in debt, some overpaid,
 bank details for the receipts, and idempotent."""
-from lk_platform.demo import load_demo
-
 from lk_debt import periods
+from lk_platform.demo import load_demo
 
 
 def state(platform):
@@ -22,7 +21,7 @@ def test_demo_history_is_plausible_and_idempotent(debt):
         org = platform.organisations["vodokanal"]
         last = periods.prev(periods.of_date(org.now().date()))
         balances = {}
-        for (slug, number), value in before.items():
+        for (slug, number), _value in before.items():
             if number in ("periods", "settings"):
                 continue
             ledger = platform.organisations[slug]["debt_ledgers"][number]

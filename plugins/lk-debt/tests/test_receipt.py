@@ -118,6 +118,7 @@ def test_receipt_bad_and_missing_periods(shared):
 def test_pdf_never_fetches_urls(shared):
     """Anything the receipt shows is embedded: an external URL is refused, not fetched."""
     import weasyprint
+
     from lk_debt.receipt import _data_urls_only
     html = '<p>x</p><img src="http://127.0.0.1:9/never.png"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
     pdf = weasyprint.HTML(string=html, url_fetcher=_data_urls_only()).write_pdf()

@@ -13,8 +13,8 @@ D = Decimal
 
 def make_accountant(debt):
     """A member of staff with only the plugin's role."""
-    from lk_platform.model.users import create_user, grant_role
     from lk_platform.demo import DEMO_PASSWORD
+    from lk_platform.model.users import create_user, grant_role
     with debt.db() as platform:
         user = create_user(platform, "buh.vodokanal", DEMO_PASSWORD, name="Бухгалтер")
         grant_role(platform.organisations["vodokanal"], user, "accountant", debt.app.registry)
@@ -361,15 +361,15 @@ def test_settings_are_edited_with_the_generated_form(debt):
 def test_residents_cached_pages_follow_a_correction(debt, accountant):
     """The resident's history, period and balance pages and the dashboard
     come from the page cache until the ledger changes, then show the change."""
-    from lk_platform.caching import pagecache
+    from lk_platform.testing import cached_answers
     period = last_open_period(debt)
     resident = debt.browser("ivanov")
     pages = [ACC1 + "@@debt", ACC1 + "@@debt-period?period=" + periods.iso(period), "/o/vodokanal/@@debt",
              "/cabinet"]
     old = {url: resident.get(url).text for url in pages}
-    before = pagecache.cached_answers()
+    before = cached_answers()
     assert [resident.get(url).text for url in pages] == [old[url] for url in pages]
-    assert pagecache.cached_answers() == before + len(pages)
+    assert cached_answers() == before + len(pages)
     form = edit_form(accountant, period)
     form.set("accrued", "12345,67", index=0)
     form["reason"] = "Перерасчёт"

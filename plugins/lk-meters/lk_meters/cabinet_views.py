@@ -17,10 +17,18 @@ from .i18n import Joined, _, translate
 from .meters import CONTAINER, Meter
 from .periods import period_of, period_title
 from .readings import all_readings, cabinet_depends, current, latest, previous
-from .submission import WindowState, parse_form, resident_entries, resident_meters, save, submitter_kind, \
-    submittable_accounts, window_state
-from .windows import Windows
+from .submission import (
+    WindowState,
+    parse_form,
+    resident_entries,
+    resident_meters,
+    save,
+    submittable_accounts,
+    submitter_kind,
+    window_state,
+)
 from .vocabulary import BILLING_STATUSES, PLACES, SOURCES, STATUSES, SUBMITTERS
+from .windows import Windows
 
 PLUGIN = "meters"
 

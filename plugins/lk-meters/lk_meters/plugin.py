@@ -3,15 +3,16 @@ billing and reminders. This module holds only the hook implementations."""
 from __future__ import annotations
 
 import lk_platform
-from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Right, Role, Widget
 from lk_platform.model.events import ObjectAdded, ObjectModified, ObjectRemoved
+from lk_platform.plugins.declarations import Command, ContentType, MenuItem, PluginInfo, Right, Role, Widget
 
+from . import reminders
 from .i18n import _
-from .meters import CONTAINER, SUBMIT_RIGHT, Meter, ensure_meter_indexes, meter_schema, meters_of_account, \
-    note_building
+from .meters import CONTAINER, SUBMIT_RIGHT, Meter, ensure_meter_indexes, meter_schema, meters_of_account, note_building
 from .orgsettings import settings_schema
 from .readings import cabinet_depends, forget_meter, periods_folder, retag_meter, touch_account
-from .windows import CONTAINER as WINDOWS, WindowOverride, rebuild_lookup, window_schema
+from .windows import CONTAINER as WINDOWS
+from .windows import WindowOverride, rebuild_lookup, window_schema
 
 NAME = "meters"
 MANAGE = "meters.manage"
@@ -130,3 +131,9 @@ def lk_handle_event(request, organisation, event):
 def lk_demo_data(organisation, platform, users):
     from .demo import load_demo
     load_demo(organisation, platform, users)
+
+
+@lk_platform.hookimpl
+def lk_commands():
+    return [Command("reminders", "Напоминания жителям: открыт приём показаний, срок поверки (для cron, раз в день)",
+                    reminders.reminders_command, arguments=reminders.reminders_arguments)]

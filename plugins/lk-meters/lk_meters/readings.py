@@ -34,9 +34,10 @@ from BTrees.Length import Length
 from BTrees.LLBTree import LLSet, LLTreeSet, intersection
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+
 from lk_platform.caching import rendercache
 from lk_platform.model.stamps import changes, touch
-from persistent import Persistent
 
 PERIODS_CONTAINER = "meter_periods"
 SEQ = 1000  # room for resubmissions within one period

@@ -3,15 +3,13 @@ window is open and readings are missing; a meter's verification is due.
 
 :func:`send_reminders` does one organisation inside the caller's
 transaction (the staff "send now" button); :func:`remind_all` and the
-``lk-meters-reminders`` command do every organisation that has the plugin
+``lk meters reminders`` command do every organisation that has the plugin
 on, for cron. Each reminder is recorded (per account and period, per meter
 and due date), so running them daily sends each one once.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import sys
 
 from lk_platform.util.outbox import send_mail
 
@@ -142,6 +140,7 @@ def remind_all(registry, slugs=()) -> dict:
     own transaction; for cron. Returns ``{slug: counts}``."""
     import transaction
     from pyramid.request import Request
+
     from lk_platform.model.platform import ROOT_KEY
     db = registry.lk.database
     results = {}
@@ -174,21 +173,12 @@ def remind_all(registry, slugs=()) -> dict:
     return results
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="lk-meters-reminders",
-                                     description="Напоминания жителям: открыт приём показаний, срок поверки.")
-    parser.add_argument("-c", "--config", default="etc/development.ini", help="файл настроек (.ini)")
+def reminders_arguments(parser):
     parser.add_argument("--org", action="append", default=[], help="только эта организация (можно повторять)")
-    args = parser.parse_args(argv)
-    from pyramid.paster import get_appsettings, setup_logging
-    from lk_platform.app import make_app
-    setup_logging(args.config)
-    app = make_app(dict(get_appsettings(args.config)))
-    for slug, counts in remind_all(app.registry, args.org).items():
+
+
+def reminders_command(args, platform, request):
+    """``lk -c INI meters reminders [--org SLUG]``: for cron, daily."""
+    for slug, counts in remind_all(request.registry, args.org).items():
         print("%s: писем о приёме показаний — %d, о поверке — %d" % (slug, counts["window"],
                                                                      counts["verification"]))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from itertools import islice
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from urllib.parse import urlencode
 
 from pyramid.httpexceptions import HTTPSeeOther
@@ -29,9 +29,9 @@ from .readings import FILTERS, change, current, is_closed, known_periods, now_ts
 from .reminders import send_reminders
 from .submission import window_state
 from .validation import Entry, check_entry, consumption
-from .vocabulary import (BILLING_STATUSES, METER_STATUSES, SOURCES, STAFF_SOURCES, STATUSES, SUBMITTERS,
-                         resources_of)
-from .windows import CONTAINER as WINDOWS, window_for
+from .vocabulary import BILLING_STATUSES, METER_STATUSES, SOURCES, STAFF_SOURCES, STATUSES, SUBMITTERS, resources_of
+from .windows import CONTAINER as WINDOWS
+from .windows import window_for
 
 PLUGIN = "meters"
 MANAGE = "meters.manage"

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .i18n import Joined as _list, _
+from .i18n import Joined as _list
+from .i18n import _
 from .periods import months_between, period_title
 from .readings import Reading, previous
 

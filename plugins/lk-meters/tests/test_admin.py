@@ -77,8 +77,8 @@ def test_moving_an_account_moves_its_meters_between_buildings(demo_browser, lk_d
         total, found = o["meters"].query(eq={"building": meter.building}, limit=5)
         assert found == [meter] and "новая" in meter.building.lower()
         from lk_meters.periods import add_months
-        from lk_meters.testing import period_now
         from lk_meters.readings import period_index
+        from lk_meters.testing import period_now
         index = period_index(o, add_months(period_now(o), -1))
         assert index.meta(meter.id)[2] == meter.building.lower()
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from lk_meters.testing import closed_window_days, meter_by_serial, org_today, period_now, set_window, value_text
 from lk_meters.readings import current, latest, period_readings
+from lk_meters.testing import closed_window_days, meter_by_serial, org_today, period_now, set_window, value_text
 
 FORM = "/o/vodokanal/readings"
 
@@ -311,17 +311,16 @@ def test_switched_off_plugin_answers_404(demo_browser, lk_demo, lk_db):
 
 
 def test_cached_form_and_history_follow_submissions_and_staff_decisions(demo_browser, lk_demo, lk_db):
-    from lk_platform.caching import pagecache
-    from lk_platform.testing import Browser
+    from lk_platform.testing import Browser, cached_answers
     demo_browser.login("ivanov")
     cold, cold_last, _ = state(lk_db, "ХВ-1000011")
     history_url = "/o/vodokanal/meters/%s/@@history" % cold
     demo_browser.get(FORM)
     demo_browser.get(history_url)
-    before = pagecache.cached_answers()
+    before = cached_answers()
     demo_browser.get(FORM)
     demo_browser.get(history_url)
-    assert pagecache.cached_answers() == before + 2          # both now come from the cache
+    assert cached_answers() == before + 2          # both now come from the cache
     new_cold = cold_last[0] + Decimal("2")
     page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: value_text(new_cold)}, status=303).follow()
     # the message waiting in the session is shown, and the new value with it

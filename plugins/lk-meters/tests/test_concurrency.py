@@ -9,11 +9,10 @@ up in the history, exactly one is current, nothing is lost.
 import threading
 from decimal import Decimal
 
-from lk_platform.testing import Browser
 from lk_meters import submission
-from lk_meters.readings import current, period_readings
+from lk_meters.readings import current, latest, period_readings
 from lk_meters.testing import meter_by_serial, period_now, value_text
-from lk_meters.readings import latest
+from lk_platform.testing import Browser
 
 
 def test_two_browsers_at_once_both_land_in_history_one_is_current(lk_demo, lk_db, monkeypatch):

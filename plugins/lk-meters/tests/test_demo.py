@@ -1,9 +1,9 @@
 """The demo data: meters of every kind for the demo accounts, 36 months of
 readings, idempotent."""
-from lk_platform.demo import load_demo
 from lk_meters.meters import meters_folder
 from lk_meters.readings import current_readings
 from lk_meters.testing import meter_by_serial
+from lk_platform.demo import load_demo
 
 
 def counts(lk_db):

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from lk_platform.i18n import extract
-from lk_meters.testing import meter_by_serial, period_now, set_window, value_text
 from lk_meters.readings import latest, period_readings
+from lk_meters.testing import meter_by_serial, period_now, set_window, value_text
+from lk_platform.i18n import extract
 
 PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lk_meters")
 PO = os.path.join(PACKAGE, "locale", "en", "LC_MESSAGES", "lk_meters.po")
@@ -191,6 +191,7 @@ def test_texts_are_stored_as_plain_russian_strings():
     """A Text pickled into ZODB (a reading's warnings) is the Russian string,
     with no reference to the plugin's classes."""
     import pickle
+
     from lk_meters.i18n import _
     text = _("Срок поверки истёк ${date}", mapping={"date": "01.05.2026"})
     assert pickle.loads(pickle.dumps(text)) == "Срок поверки истёк 01.05.2026"

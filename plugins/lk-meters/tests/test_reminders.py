@@ -4,10 +4,10 @@ and a plain function for cron send them."""
 import email
 from email.header import decode_header, make_header
 
-from lk_platform.testing import close_app, mail_files
+from lk_meters.readings import latest
 from lk_meters.reminders import remind_all
 from lk_meters.testing import closed_window_days, meter_by_serial, org_today, set_window, value_text
-from lk_meters.readings import latest
+from lk_platform.testing import close_app, mail_files
 
 
 def letters(app, since=0):
@@ -78,13 +78,13 @@ def test_cron_function_covers_every_organisation_outside_http(lk_demo, lk_db):
 
 
 def test_command_line_entry_for_cron(lk_demo, lk_settings, tmp_path, capsys):
-    from lk_meters.reminders import main
+    from lk_platform.cli import main
     close_app(lk_demo)                  # FileStorage is one process's: the command opens it itself
     ini = tmp_path / "cron.ini"
     lines = ["[app:main]", "use = egg:lk_platform"] + ["%s = %s" % (k, v) for k, v in lk_settings.items()
                                                          if k != "here"]
     ini.write_text("\n".join(lines) + "\n")
     before = len(mail_files(lk_settings))
-    assert main(["-c", str(ini), "--org", "vodokanal"]) == 0
+    assert main(["-c", str(ini), "meters", "reminders", "--org", "vodokanal"]) == 0
     assert "vodokanal: писем о приёме показаний — 2, о поверке — 2" in capsys.readouterr().out
     assert len(mail_files(lk_settings)) == before + 4

@@ -10,11 +10,11 @@ from email.header import decode_header, make_header
 
 from lxml import etree
 
-from lk_platform.testing import mail_files
-from lk_platform.model.users import grant_role
 from lk_meters.periods import add_months, period_param
 from lk_meters.readings import current, latest, period_index
 from lk_meters.testing import closed_window_days, meter_by_serial, org_today, period_now, set_window, value_text
+from lk_platform.model.users import grant_role
+from lk_platform.testing import mail_files
 
 LIST = "/o/vodokanal/@@meter-readings"
 
@@ -62,7 +62,7 @@ def test_list_of_a_period_with_filters(demo_browser, lk_db):
 
 def test_bulk_accept_and_reject_with_reason_audit_and_letter(demo_browser, lk_demo, lk_db):
     mid = submit_as(demo_browser, "ivanov", "ХВ-1000011", lk_db)
-    hot = submit_as(demo_browser, "ivanov", "ГВ-1000012", lk_db)
+    submit_as(demo_browser, "ivanov", "ГВ-1000012", lk_db)
     demo_browser.login("admin.vodokanal")
     page = demo_browser.get(LIST + "?status=received")
     assert page.html.find(id="total").text == "2"

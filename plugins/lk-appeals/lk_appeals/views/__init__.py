@@ -2,8 +2,8 @@
 (``staff``) and attachment downloads (``files``). Helpers they share live here."""
 from __future__ import annotations
 
+from lk_platform.cabinet import user_accounts
 from lk_platform.model.platform import get_platform
-from lk_platform.cabinet.views import user_accounts
 
 from ..appeal import RIGHT
 from ..category import MANAGE

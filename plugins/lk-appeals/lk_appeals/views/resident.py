@@ -12,9 +12,9 @@ import re
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
-from lk_platform.util.dates import utcnow
-from lk_platform.plugins.notify import notify
 from lk_platform.model.folders import Folder
+from lk_platform.plugins.notify import notify
+from lk_platform.util.dates import utcnow
 from lk_platform.util.paging import page_count, page_number
 
 from .. import queue

@@ -9,10 +9,10 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
 from lk_platform.model.audit import audit
-from lk_platform.util.dates import utcnow
-from lk_platform.plugins.notify import notify
 from lk_platform.model.folders import Folder
 from lk_platform.model.platform import get_platform
+from lk_platform.plugins.notify import notify
+from lk_platform.util.dates import utcnow
 
 from .. import queue
 from ..appeal import STATUSES, TEXT_MAX, TRANSITIONS, Appeal, building_labels

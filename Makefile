@@ -12,11 +12,15 @@ EXAMPLE := docs/example_plugin
 
 setup: $(VENV)/.installed catalogs
 
+# pip's and setuptools' own chatter (hundreds of build-backend warnings) goes
+# to a log; a person sees one line per step, and the log's tail on failure.
 $(VENV)/.installed: setup.cfg $(PLUGINS) $(EXAMPLE)/setup.cfg
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip 'setuptools<81' wheel
-	$(BIN)/pip install -q -e '.[test]' $(foreach p,$(PLUGINS),-e $(dir $(p))) -e $(EXAMPLE)
-	touch $@
+	@echo "setting up $(VENV): lk_platform, its plugins and test tools (log: $(VENV)/install.log)"
+	@$(PYTHON) -m venv $(VENV)
+	@( $(BIN)/pip install --upgrade pip 'setuptools<81' wheel && \
+	   $(BIN)/pip install -e '.[test]' $(foreach p,$(PLUGINS),-e $(dir $(p))) -e $(EXAMPLE) ) \
+	   > $(VENV)/install.log 2>&1 || { tail -n 40 $(VENV)/install.log; exit 1; }
+	@touch $@
 
 # Compiled from the .po sources at setup, so no binary catalog is committed.
 catalogs: $(VENV)/.installed
@@ -26,8 +30,8 @@ catalogs: $(VENV)/.installed
 	done
 
 run: setup
-	mkdir -p var
-	$(BIN)/lk -c etc/development.ini serve --host $(HOST) --port $(PORT)
+	@mkdir -p var
+	@$(BIN)/lk -c etc/development.ini serve --host $(HOST) --port $(PORT)
 
 # System packages the suite drives for real: Chromium (browser tests),
 # PostgreSQL (RelStorage tests), WeasyPrint's Pango. Installed when missing.
@@ -35,6 +39,8 @@ sysdeps:
 	@sh tests/sysdeps.sh
 
 test: setup sysdeps
+	@echo "ruff: lint and import order"
+	@$(BIN)/ruff check -q .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # wrk generates the load when installed: the Python client would take a core

@@ -5,9 +5,14 @@ import argparse
 import getpass
 import os
 import sys
+import warnings
 from contextlib import contextmanager
 
 import transaction
+
+# Pyramid and deform still import pkg_resources (setuptools<81 keeps it); its
+# deprecation notice says nothing an operator can act on.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 
 DEFAULT_INI = "etc/development.ini"
 

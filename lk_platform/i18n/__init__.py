@@ -1,10 +1,22 @@
-"""Translation: Russian source strings, English through a gettext catalog.
+"""Translation: Russian source strings, English through gettext catalogs.
 
-The message ids are the Russian texts, so Russian (the default) is always
-complete; ``locale/en`` translates them. colander's and deform's own
-catalogs translate their built-in messages.
+One way, everywhere: the core and every plugin mark texts with a
+``TranslationStringFactory`` of their own domain (``lk_platform``,
+``lk_debt``, ...), whose message ids are the Russian texts, so Russian (the
+default) is always complete and ``locale/en/LC_MESSAGES/<domain>.po``
+translates them. A page translates through the request
+(``request.localizer.translate``, or Chameleon's ``i18n:`` attributes and
+``api._``); text made outside a request (mail to a user, CSV exports, the
+CLI) goes through :func:`translate` with the reader's locale. colander's and
+deform's own catalogs translate their built-in messages.
 """
-from pyramid.i18n import TranslationStringFactory
+from __future__ import annotations
+
+import threading
+
+from pyramid.i18n import Localizer, TranslationStringFactory, make_localizer
+from pyramid.interfaces import ITranslationDirectories
+from pyramid.threadlocal import get_current_registry
 
 _ = TranslationStringFactory("lk_platform")
 
@@ -22,3 +34,30 @@ def negotiate_locale(request):
     if chosen in LANGUAGES:
         return chosen
     return DEFAULT
+
+
+_lock = threading.Lock()
+
+
+def localizer_for(locale: str, registry=None) -> Localizer:
+    """A localizer for ``locale`` over every catalog registered at start-up
+    (the core's, colander's, deform's and each plugin's), made once per
+    registry and locale."""
+    registry = registry if registry is not None else get_current_registry()
+    cache = getattr(getattr(registry, "lk", None), "localizers", {})
+    found = cache.get(locale)
+    if found is None:
+        dirs = registry.queryUtility(ITranslationDirectories, default=[])
+        with _lock:
+            found = cache[locale] = make_localizer(locale, dirs)
+    return found
+
+
+def translate(message, locale: str | None = None, registry=None) -> str:
+    """``message`` (a translation string, or plain text, returned as it is)
+    in ``locale`` (Russian by default), outside a request."""
+    if not hasattr(message, "interpolate"):
+        return str(message)
+    if not locale or locale == DEFAULT:
+        return message.interpolate()
+    return localizer_for(locale, registry).translate(message)

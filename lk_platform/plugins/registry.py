@@ -72,6 +72,8 @@ class Registry:
     databases: dict[str, "DB"] = field(default_factory=dict)
     #: the platform ACL, built once (:mod:`lk_platform.auth.security`)
     platform_acl: Any = None
+    #: locale -> Localizer over every registered catalog (:func:`lk_platform.i18n.localizer_for`)
+    localizers: dict = field(default_factory=dict)
 
     @property
     def database(self) -> "DB":

@@ -53,13 +53,13 @@ def lk_plugin_enabled(organisation, registry):
 @hookimpl
 def lk_admin_menu(request, organisation):
     return [
-        MenuItem(_("Лицевые счета"), "accounts/@@admin", 10, permission="accounts.view"),
-        MenuItem(_("Пользователи"), "@@users", 20, permission="users.manage"),
-        MenuItem(_("Журнал действий"), "@@audit", 90, permission="audit.view"),
-        MenuItem(_("Дополнительные поля"), "custom_fields/@@admin", 95, permission="customfields.manage"),
-        MenuItem(_("Настройки организации"), "@@settings", 99, permission="org.settings"),
-        MenuItem(_("Модули"), "@@plugins", 110, permission="operator.manage"),
-        MenuItem(_("Адреса сайта"), "@@hosts", 111, permission="operator.manage"),
+        MenuItem(_("Лицевые счета"), "accounts/@@admin", 10, permission="accounts.view", group="accounts"),
+        MenuItem(_("Пользователи"), "@@users", 20, permission="users.manage", group="accounts"),
+        MenuItem(_("Журнал действий"), "@@audit", 90, permission="audit.view", group="settings"),
+        MenuItem(_("Дополнительные поля"), "custom_fields/@@admin", 95, permission="customfields.manage", group="settings"),
+        MenuItem(_("Настройки организации"), "@@settings", 99, permission="org.settings", group="settings"),
+        MenuItem(_("Модули"), "@@plugins", 110, permission="operator.manage", group="settings"),
+        MenuItem(_("Адреса сайта"), "@@hosts", 111, permission="operator.manage", group="settings"),
     ]
 
 

@@ -77,12 +77,20 @@ class ContentType:
 @dataclass(frozen=True)
 class MenuItem:
     """A link in the cabinet or admin menu. ``url`` is absolute or relative to
-    the organisation (``"meters/readings"``)."""
+    the organisation (``"meters/readings"``). ``group`` places a staff admin
+    link in one of :data:`ADMIN_GROUPS` (the sidebar shows it under that
+    heading); cabinet links leave it empty."""
     title: str
     url: str
     order: int = 100
     icon: str = ""
     permission: str | None = None
+    group: str = ""
+
+
+#: The staff admin's areas, in the sidebar's order: accounts and users,
+#: billing, meters, appeals, content, settings.
+ADMIN_GROUPS = ("accounts", "billing", "meters", "appeals", "content", "settings")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Cabinet and admin menus: the core's items plus the enabled plugins'."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lk_platform.i18n import _
 from lk_platform.model.platform import get_platform
 from lk_platform.plugins.declarations import MenuItem
@@ -9,7 +11,7 @@ from lk_platform.plugins.declarations import MenuItem
 def _absolute(request, org, item):
     if org is None or "://" in item.url or item.url.startswith("/"):
         return item
-    return MenuItem(item.title, request.api.org_url + item.url, item.order, item.icon, item.permission)
+    return replace(item, url=request.api.org_url + item.url)
 
 
 def _collect(request, hookname):

@@ -32,7 +32,6 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: the projects whose wheels are built: the core and every bundled plugin
 PROJECTS = ["."] + sorted(os.path.relpath(p.parent, REPO) for p in Path(REPO, "plugins").glob("*/setup.cfg")) \
     + ["docs/example_plugin"]
-DEMO_PASSWORD = "Demo-kabinet-2026"
 TIMEOUT = 900       # a cold pip cache downloads every dependency
 
 
@@ -138,9 +137,9 @@ def test_each_wheel_carries_every_file_of_its_package(project, clone, wheels):
 
 @pytest.fixture(scope="module")
 def venv(wheels, tmp_path_factory):
-    """A new virtualenv with the wheels installed (not editable) and WebTest;
-    dependencies from the package index through pip's cache, at the versions
-    this suite runs with."""
+    """A new virtualenv with the wheels installed (not editable), and WebTest
+    and pytest for lk_platform.testing's Browser; dependencies from the package
+    index through pip's cache, at the versions this suite runs with."""
     path = tmp_path_factory.mktemp("venv")
     run([sys.executable, "-m", "venv", str(path)], env=clean_env())
     ours = {normalised(metadata_name(Path(REPO, p))) for p in PROJECTS}
@@ -153,7 +152,7 @@ def venv(wheels, tmp_path_factory):
     constraints.write_text("".join(pin + "\n" for _name, pin in sorted(pins.items())))
     python = path / "bin" / "python"
     run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-compile",
-         "-c", str(constraints), "setuptools<81", "WebTest", *map(str, wheels.values())],
+         "-c", str(constraints), "setuptools<81", "WebTest", "pytest", *map(str, wheels.values())],
         cwd=path, env=clean_env())
     return path
 
@@ -184,18 +183,16 @@ VISIT = r'''
 import json, re, sys
 from urllib.parse import urlsplit
 from pyramid.paster import get_app
-from webtest import TestApp
+from lk_platform.testing import Browser
 
 app = get_app("lk.ini")
 pages, stylesheets = {}, {}
 
 
 def browser(login):
-    b = TestApp(app, extra_environ={"HTTP_HOST": "localhost", "REMOTE_ADDR": "10.0.0.1"})
+    b = Browser(app)
     b.set_cookie("lk_locale", "en")
-    form = [f for f in b.get("/login").forms.values() if "password" in f.fields][0]
-    form["login"], form["password"] = login, sys.argv[1]
-    assert form.submit().status_int in (302, 303), "%s could not log in" % login
+    assert b.login(login).status_int in (302, 303), "%s could not log in" % login
     return b
 
 
@@ -228,7 +225,7 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def visited(venv, site):
-    result = run([str(venv / "bin" / "python"), "-c", VISIT, DEMO_PASSWORD], cwd=site, env=clean_env())
+    result = run([str(venv / "bin" / "python"), "-c", VISIT], cwd=site, env=clean_env())
     return json.loads(result.stdout.splitlines()[-1])
 
 

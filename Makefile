@@ -1,5 +1,6 @@
-# make run  — set up and serve the demo on the embedded ZODB
-# make test — set up and run the whole suite
+# make run    — set up and serve the demo on the embedded ZODB
+# make test   — set up and run the whole suite (PYTEST_ARGS='-m "not wheels"' skips the wheel install test)
+# make wheels — release build: wheels of the core and every bundled plugin in dist/
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -8,7 +9,7 @@ PORT ?= 6543
 PLUGINS := $(sort $(wildcard plugins/*/setup.cfg))
 EXAMPLE := docs/example_plugin
 
-.PHONY: run test setup sysdeps catalogs bench clean
+.PHONY: run test setup sysdeps catalogs wheels bench clean
 
 setup: $(VENV)/.installed catalogs
 
@@ -22,12 +23,20 @@ $(VENV)/.installed: setup.cfg $(PLUGINS) $(EXAMPLE)/setup.cfg
 	   > $(VENV)/install.log 2>&1 || { tail -n 40 $(VENV)/install.log; exit 1; }
 	@touch $@
 
-# Compiled from the .po sources at setup, so no binary catalog is committed.
+# Compiled from the .po sources at setup, so no binary catalog is committed;
+# a wheel ships the .mo files it finds, so release builds run this first (wheels).
 catalogs: $(VENV)/.installed
-	@for po in $$(find lk_platform plugins -name '*.po' -path '*LC_MESSAGES*'); do \
+	@for po in $$(find lk_platform plugins docs -name '*.po' -path '*LC_MESSAGES*'); do \
 	  mo=$${po%.po}.mo; \
 	  if [ ! -f $$mo ] || [ $$po -nt $$mo ]; then $(BIN)/pybabel -q compile -i $$po -o $$mo || exit 1; fi; \
 	done
+
+# From a clean build/ (setuptools would pack files left there by an earlier build).
+# tests/test_wheels.py builds the same way from a copy of the checkout and installs the result.
+PROJECTS := . $(patsubst %/,%,$(dir $(PLUGINS))) $(EXAMPLE)
+wheels: catalogs
+	rm -rf $(addsuffix /build,$(PROJECTS))
+	$(BIN)/pip wheel -q --no-deps --no-build-isolation -w dist $(PROJECTS)
 
 run: setup
 	@mkdir -p var
@@ -54,4 +63,4 @@ bench: setup
 	$(BIN)/python bench/bench_pages.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var/test-*
+	rm -rf $(VENV) var/test-* dist $(addsuffix /build,$(PROJECTS))

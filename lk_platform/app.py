@@ -56,11 +56,9 @@ def load_plugins(extra=(), exclude=()) -> Plugins:
 
 def make_app(settings: dict, plugins: Plugins | None = None):
     settings = {**DEFAULTS, **settings}
-    here = settings.get("here") or os.getcwd()
-    settings.setdefault("lk.themes_dir", os.path.join(here, "themes"))
-    # The ini writes %(here)s/../themes: static URLs are matched on the
-    # normalised path, so normalise it once here.
-    settings["lk.themes_dir"] = os.path.abspath(settings["lk.themes_dir"])
+    # Unset: the themes shipped with the core. The ini writes %(here)s/../themes:
+    # static URLs are matched on the normalised path, so normalise it once here.
+    settings["lk.themes_dir"] = os.path.abspath(settings.get("lk.themes_dir") or shipped_themes_dir())
     secret = settings.get("lk.secret") or ""
     if len(secret) < 32:
         log.warning("lk.secret is unset or short; using a random one (sessions end at restart)")
@@ -115,6 +113,16 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     if asbool(settings.get("lk.page_cache", True)):
         app = EdgeCache(app, registry)
     return app
+
+
+def shipped_themes_dir() -> str:
+    """The themes that come with lk_platform (``default``, ``harbor``): in an
+    installed wheel, ``lk_platform/bundled_themes/`` (setup.py copies them
+    there); in a checkout or an editable install, the repository's ``themes/``."""
+    import lk_platform
+    package = os.path.dirname(os.path.abspath(lk_platform.__file__))
+    bundled = os.path.join(package, "bundled_themes")
+    return bundled if os.path.isdir(bundled) else os.path.join(os.path.dirname(package), "themes")
 
 
 def _bake_request_extensions(config):

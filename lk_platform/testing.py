@@ -26,7 +26,6 @@ def make_settings(tmp_path, **overrides):
     settings = {
         "here": os.path.join(REPO, "etc"),
         "zodbconn.uri": "file://%s?blobstorage_dir=%s" % (var / "Data.fs", var / "blobs"),
-        "lk.themes_dir": os.path.join(REPO, "themes"),
         "lk.secret": "test-secret-0123456789abcdef0123456789abcdef",
         "pyramid.default_locale_name": "ru",
         "mail.mode": "files",

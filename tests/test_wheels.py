@@ -57,7 +57,7 @@ def checkout_files():
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory):
     """A copy of the checkout as a clone has it, then ``make catalogs`` (.mo are not committed)."""
-    from lk_platform.locale import extract
+    from lk_platform.i18n import extract
     root = tmp_path_factory.mktemp("clone")
     for name in checkout_files():
         target = root / name
@@ -107,7 +107,7 @@ def expected_files(project: Path):
     for path in package.rglob("*"):
         if not path.is_file() or "__pycache__" in path.parts:
             continue
-        # a module outside a regular package (lk_platform/locale/extract.py, the
+        # a module outside a regular package (lk_platform/i18n/extract.py, the
         # catalog tool working on the checkout) is not part of the distribution
         if path.suffix == ".py" and not (path.parent / "__init__.py").is_file():
             continue

@@ -88,7 +88,7 @@ def test_admin_home_tiles_follow_the_staff_members_permissions(lk_demo):
     admin = logged_in(lk_demo, "admin.vodokanal")
     page = admin.get(ORG + "@@admin")
     tiles = {a.get("href").replace("http://localhost", ""): a.text_content().strip()
-             for a in html.fromstring(page.text).xpath("//ul[@id='admin-tiles']//a")}
+             for a in html.fromstring(page.text).xpath("//*[@id='admin-tiles']//a")}
     assert tiles[ORG + "accounts/@@admin"] == "Лицевые счета"
     assert tiles[ORG + "@@settings"] == "Настройки организации"
     assert tiles[ORG + "faq/@@admin"] == "Вопросы и ответы"
@@ -99,12 +99,12 @@ def test_admin_home_tiles_follow_the_staff_members_permissions(lk_demo):
     assert "модуль недоступен" not in page.text
 
     clerk = logged_in(lk_demo, "clerk.vodokanal")
-    tiles = [a.get("href") for a in html.fromstring(clerk.get(ORG + "@@admin").text).xpath("//ul[@id='admin-tiles']//a")]
+    tiles = [a.get("href") for a in html.fromstring(clerk.get(ORG + "@@admin").text).xpath("//*[@id='admin-tiles']//a")]
     assert tiles == ["http://localhost/o/vodokanal/accounts/@@admin"]
     assert clerk.get(ORG + "@@settings", status=403)
 
     operator = logged_in(lk_demo, "operator")
-    tiles = [a.get("href") for a in html.fromstring(operator.get(ORG + "@@admin").text).xpath("//ul[@id='admin-tiles']//a")]
+    tiles = [a.get("href") for a in html.fromstring(operator.get(ORG + "@@admin").text).xpath("//*[@id='admin-tiles']//a")]
     assert "http://localhost/o/vodokanal/@@plugins" in tiles and "http://localhost/o/vodokanal/@@hosts" in tiles
 
     resident = logged_in(lk_demo, "ivanov")

@@ -5,7 +5,18 @@ from dataclasses import replace
 
 from lk_platform.i18n import _
 from lk_platform.model.platform import get_platform
-from lk_platform.plugins.declarations import MenuItem
+from lk_platform.plugins.declarations import ADMIN_GROUPS, MenuItem
+
+#: Headings of the staff admin's areas (MenuItem.group), in sidebar order.
+GROUP_TITLES = {
+    "accounts": _("Счета и пользователи"),
+    "billing": _("Начисления и оплата"),
+    "meters": _("Счётчики"),
+    "appeals": _("Обращения"),
+    "content": _("Объявления и страницы"),
+    "settings": _("Настройки"),
+    "": _("Другое"),
+}
 
 
 def _absolute(request, org, item):
@@ -36,6 +47,15 @@ def admin_menu(request):
                 MenuItem(_("Журнал действий"), request.application_url + "/@@audit", 90)] \
             if request.has_permission("operator.manage", _root(request)) else []
     return _collect(request, "lk_admin_menu")
+
+
+def grouped(items) -> list[tuple[str, object, list]]:
+    """``[(group, title, items)]`` in :data:`ADMIN_GROUPS` order, empty areas
+    left out; links of no known area come last under "Other"."""
+    by_group = {}
+    for item in items:
+        by_group.setdefault(item.group if item.group in ADMIN_GROUPS else "", []).append(item)
+    return [(g, GROUP_TITLES[g], by_group[g]) for g in (*ADMIN_GROUPS, "") if g in by_group]
 
 
 def _root(request):

@@ -22,7 +22,7 @@ from lk_platform.caching import rendercache
 from lk_platform.caching.pagecache import CSRF_MARK, marking
 from lk_platform.i18n import _
 from lk_platform.tenancy.urls import URLMaker
-from lk_platform.theming.menus import admin_menu, cabinet_menu
+from lk_platform.theming.menus import admin_menu, cabinet_menu, grouped
 from lk_platform.util.dates import format_date, format_datetime
 from lk_platform.util.money import format_money
 
@@ -318,6 +318,11 @@ class TemplateAPI:
     @cached_property
     def admin_menu(self):
         return admin_menu(self.request)
+
+    @cached_property
+    def admin_groups(self):
+        """The admin menu by area: ``[(group, title, items)]``."""
+        return grouped(self.admin_menu)
 
     @cached_property
     def is_staff(self):

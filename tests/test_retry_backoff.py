@@ -1,4 +1,4 @@
-"""The pause before a retried request (lk_platform/retry.py): it grows with
+"""The pause before a retried request (lk_platform/web/retry.py): it grows with
 each attempt up to a ceiling and is never the same for two losers."""
 import pytest
 

@@ -61,32 +61,6 @@ def lk_settings_schema():
     ``organisation.plugin_settings("<name>")``."""
 
 
-@hookspec
-def lk_importers():
-    """At start-up. Return a list of :class:`~lk_platform.declarations.Importer`
-    (one per source system: CSV/Excel template, 1C XML, bank registry, REST
-    push). Staff see the importers of the plugins their organisation enabled."""
-
-
-@hookspec
-def lk_payment_providers():
-    """At start-up. Return a list of
-    :class:`~lk_platform.declarations.PaymentProvider` for the payment centre."""
-
-
-@hookspec
-def lk_notification_channels():
-    """At start-up. Return a list of
-    :class:`~lk_platform.declarations.NotificationChannel` (e-mail is built in;
-    SMS and push come from plugins)."""
-
-
-@hookspec
-def lk_delegation_rights():
-    """At start-up. Return a list of :class:`~lk_platform.declarations.Right`
-    a resident may delegate for an account (e.g. ``meters.submit``)."""
-
-
 # --- per-organisation hooks (called through request.hooks) -----------------
 
 @hookspec

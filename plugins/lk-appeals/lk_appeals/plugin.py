@@ -10,7 +10,7 @@ from __future__ import annotations
 import colander
 
 import lk_platform
-from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Right, Role, Widget
+from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Role, Widget
 from lk_platform.stamps import changes
 
 from . import queue
@@ -62,11 +62,6 @@ def lk_roles():
         Role("appeals_head", "Руководитель по обращениям", ("admin.view", MANAGE, CONFIGURE),
              description="То же и настройка категорий, маршрутов и сроков"),
     ]
-
-
-@lk_platform.hookimpl
-def lk_delegation_rights():
-    return [Right(RIGHT, "Подавать обращения и переписываться по ним")]
 
 
 @lk_platform.hookimpl

@@ -3,11 +3,11 @@ billing and reminders. This module holds only the hook implementations."""
 from __future__ import annotations
 
 import lk_platform
-from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Right, Role, Widget
+from lk_platform.declarations import ContentType, MenuItem, PluginInfo, Role, Widget
 from lk_platform.events import ObjectAdded, ObjectModified, ObjectRemoved
 
 from .i18n import _
-from .meters import CONTAINER, SUBMIT_RIGHT, Meter, ensure_meter_indexes, meter_schema, meters_of_account, \
+from .meters import CONTAINER, Meter, ensure_meter_indexes, meter_schema, meters_of_account, \
     note_building
 from .orgsettings import settings_schema
 from .readings import cabinet_depends, forget_meter, periods_folder, retag_meter, touch_account
@@ -41,11 +41,6 @@ def lk_content_types():
 def lk_roles():
     return [Role("meters_clerk", "Специалист по показаниям счётчиков", ("admin.view", MANAGE),
                  description="Счётчики, приём и проверка показаний, выгрузка в биллинг, напоминания")]
-
-
-@lk_platform.hookimpl
-def lk_delegation_rights():
-    return [Right(SUBMIT_RIGHT, "Передавать показания счётчиков")]
 
 
 @lk_platform.hookimpl

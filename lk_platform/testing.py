@@ -13,7 +13,8 @@ from contextlib import contextmanager
 import pytest
 import transaction
 
-from lk_platform.app import make_app  # re-exported: plugins' tests build apps with it
+from lk_platform.app import make_app  # plugins' tests build apps with it too
+from lk_platform.caching.pagecache import cached_answers  # noqa: F401  (re-exported for plugins' cache tests)
 from lk_platform.demo import DEMO_PASSWORD, load_demo
 from lk_platform.model.platform import ROOT_KEY
 

@@ -19,6 +19,7 @@ import pytest
 from lxml import html
 from ZODB.broken import Broken
 
+from lk_platform import corehooks
 from lk_platform.app import make_app
 from lk_platform.demo import load_demo
 from lk_platform.testing import DB, Browser
@@ -372,3 +373,38 @@ def test_uninstalled_plugin_objects_are_broken_but_pages_render_and_reinstall_re
         assert "Часть сведений" not in cabinet.text and "Заметки" in widget_titles(cabinet, "Водоканал-Сервис")
     finally:
         close(app)
+
+
+# --- declaration hooks: each plugin's implementation called separately --------------------
+
+def test_declaration_hooks_are_answered_per_plugin_and_cannot_be_wrapped():
+    import lk_platform
+    from lk_platform.plugins.declarations import PluginInfo, Role
+    from lk_platform.plugins.manager import Plugins
+
+    class Described:
+        @lk_platform.hookimpl
+        def lk_plugin_info(self):
+            return PluginInfo(title="Описанный")
+
+        @lk_platform.hookimpl
+        def lk_roles(self):
+            return [Role("described_clerk", "Специалист", ("admin.view",))]
+
+    class Silent:
+        def lk_plugin_info(self):   # not a hook implementation: no @hookimpl
+            return PluginInfo(title="Не должно попасть")
+
+    class Wrapping:
+        @lk_platform.hookimpl(wrapper=True)
+        def lk_roles(self):
+            return (yield)
+
+    plugins = Plugins.load(corehooks, entry_points=False, extra=[("described", Described()), ("silent", Silent())])
+    # every plugin answers for itself (no firstresult): each keeps its own info
+    assert plugins.info["described"].title == "Описанный" and plugins.info["silent"].title == "silent"
+    assert [(name, [r.name for r in roles]) for name, roles in plugins.per_plugin("lk_roles")
+            if name != "core"] == [("described", ["described_clerk"])]
+    wrapped = Plugins.load(corehooks, entry_points=False, extra=[("described", Described()), ("wrapping", Wrapping())])
+    with pytest.raises(TypeError, match="'wrapping': lk_roles is called on each plugin separately"):
+        list(wrapped.per_plugin("lk_roles"))

@@ -66,10 +66,10 @@ class Plugins:
         return cls(pm)
 
     def _collect_info(self) -> dict[str, PluginInfo]:
+        declared = dict(self.per_plugin("lk_plugin_info"))
         info = {}
         for name, plugin in self.pm.list_name_plugin():
-            impl = getattr(plugin, "lk_plugin_info", None)
-            found = impl() if callable(impl) else None
+            found = declared.get(name)
             if found is None:
                 found = PluginInfo(title=name)
             if not found.version:
@@ -90,10 +90,14 @@ class Plugins:
         return [n for n in self.names if not self.info[n].always_enabled]
 
     def per_plugin(self, hookname: str, **kwargs):
-        """Call a start-up hook on each plugin separately: yields
-        ``(plugin_name, result)`` so the core knows who declared what."""
+        """Call a start-up (declaration) hook on each plugin separately:
+        yields ``(plugin_name, result)`` so the core knows who declared
+        what. pluggy's call options (firstresult, wrappers) do not apply."""
         caller = getattr(self.pm.hook, hookname)
         for impl in reversed(caller.get_hookimpls()):
+            if impl.wrapper or impl.hookwrapper:
+                raise TypeError("plugin %r: %s is called on each plugin separately and cannot be wrapped"
+                                % (impl.plugin_name, hookname))
             result = impl.function(**kwargs)
             if result is not None:
                 yield impl.plugin_name, result

@@ -150,4 +150,5 @@ def lk_demo_data(organisation, platform, users):
 
 @lk_platform.hookimpl
 def lk_commands():
-    return [Command("send", "Разослать наступившие объявления по эл. почте (для cron, раз в несколько минут)", mailing.send_command)]
+    return [Command("send", "Разослать наступившие объявления по эл. почте (для cron, раз в несколько минут)",
+                    mailing.send_command)]

@@ -11,7 +11,7 @@ import colander
 
 import lk_platform
 from lk_platform.model.stamps import changes
-from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Right, Role, Widget
+from lk_platform.plugins.declarations import ContentType, MenuItem, PluginInfo, Role, Widget
 
 from . import queue
 from .appeal import RIGHT, Appeal
@@ -62,11 +62,6 @@ def lk_roles():
         Role("appeals_head", "Руководитель по обращениям", ("admin.view", MANAGE, CONFIGURE),
              description="То же и настройка категорий, маршрутов и сроков"),
     ]
-
-
-@lk_platform.hookimpl
-def lk_delegation_rights():
-    return [Right(RIGHT, "Подавать обращения и переписываться по ним")]
 
 
 @lk_platform.hookimpl

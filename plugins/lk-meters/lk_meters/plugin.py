@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import lk_platform
 from lk_platform.model.events import ObjectAdded, ObjectModified, ObjectRemoved
-from lk_platform.plugins.declarations import Command, ContentType, MenuItem, PluginInfo, Right, Role, Widget
+from lk_platform.plugins.declarations import Command, ContentType, MenuItem, PluginInfo, Role, Widget
 
 from . import reminders
 from .i18n import _
-from .meters import CONTAINER, SUBMIT_RIGHT, Meter, ensure_meter_indexes, meter_schema, meters_of_account, note_building
+from .meters import CONTAINER, Meter, ensure_meter_indexes, meter_schema, meters_of_account, note_building
 from .orgsettings import settings_schema
 from .readings import cabinet_depends, forget_meter, periods_folder, retag_meter, touch_account
 from .windows import CONTAINER as WINDOWS
@@ -42,11 +42,6 @@ def lk_content_types():
 def lk_roles():
     return [Role("meters_clerk", "Специалист по показаниям счётчиков", ("admin.view", MANAGE),
                  description="Счётчики, приём и проверка показаний, выгрузка в биллинг, напоминания")]
-
-
-@lk_platform.hookimpl
-def lk_delegation_rights():
-    return [Right(SUBMIT_RIGHT, "Передавать показания счётчиков")]
 
 
 @lk_platform.hookimpl

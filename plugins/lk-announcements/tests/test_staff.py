@@ -1,7 +1,7 @@
 """Staff write announcements through the generated admin."""
 import datetime as dt
 
-from lk_announcements.announcements import Announcement
+from lk_announcements.models import Announcement
 
 
 def _announcements(db, slug="vodokanal"):

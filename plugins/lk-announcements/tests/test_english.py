@@ -292,3 +292,12 @@ def test_each_resident_gets_the_mail_in_their_language(lk_demo, lk_settings):
     assert "Подробнее" not in body and "Вы получили" not in body
     assert russian_mail["subject"].startswith("Авария/отключение: Отключение воды — ")
     assert "Подробнее в личном кабинете: http://" in russian_mail["body"]
+
+
+def test_staff_preview_in_english(staff_en, db):
+    with db as platform:
+        now = platform.organisations["vodokanal"].now()
+    name = _add(db, title="Черновик", publish_at=now + dt.timedelta(days=1))
+    page = staff_en.get("/o/vodokanal/announcements/%s/" % name)
+    assert "Staff preview: Scheduled; residents see the announcement only when it is published" in page.text
+    assert "Edit" in page.text and not CYRILLIC.search(plugin_part(page))

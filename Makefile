@@ -24,7 +24,7 @@ $(VENV)/.installed: setup.cfg $(PLUGINS) $(EXAMPLE)/setup.cfg
 
 # Compiled from the .po sources at setup, so no binary catalog is committed.
 catalogs: $(VENV)/.installed
-	@for po in $$(find lk_platform plugins -name '*.po' -path '*LC_MESSAGES*'); do \
+	@for po in $$(find lk_platform plugins $(EXAMPLE) -name '*.po' -path '*LC_MESSAGES*'); do \
 	  mo=$${po%.po}.mo; \
 	  if [ ! -f $$mo ] || [ $$po -nt $$mo ]; then $(BIN)/pybabel -q compile -i $$po -o $$mo || exit 1; fi; \
 	done

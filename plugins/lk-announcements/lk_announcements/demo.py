@@ -1,6 +1,8 @@
 """Demo content: announcements (an urgent outage for one building, a notice
 for everyone), public pages (contacts, schedule, tariffs) and one PDF.
-Idempotent: each demo object carries a ``demo_key`` and is added only once."""
+Idempotent: each demo object carries a ``demo_key`` and is added only once.
+The texts are content an organisation's staff would write: stored as
+written (in Russian), not translated."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +10,7 @@ import logging
 
 from lk_platform.util.files import StoredFile, blobs_supported
 
-from .announcements import CONTAINER, Announcement
-from .public import DOCUMENTS, PAGES, PublicDocument, PublicPage
+from .models import CONTAINER, DOCUMENTS, PAGES, Announcement, PublicDocument, PublicPage
 
 log = logging.getLogger(__name__)
 

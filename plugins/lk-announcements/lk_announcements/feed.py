@@ -8,13 +8,14 @@ not all write to the database.
 """
 from __future__ import annotations
 
-from BTrees.Length import Length
-from BTrees.OOBTree import OOBTree, OOTreeSet
-from persistent import Persistent
+import time
 
+from lk_platform.caching.rendercache import Until
 from lk_platform.model.folders import FAMILY
+from lk_platform.model.stamps import changes
 
-from .announcements import CONTAINER, URGENT, account_tokens
+from .audience import account_tokens
+from .models import CONTAINER, URGENT, ReadMarks  # ReadMarks: stored ones are pickled under this module's path
 
 #: Urgent or pinned announcements are few; more than this are cut (oldest last).
 MAX_TOP = 200
@@ -66,53 +67,7 @@ def is_visible(announcement, accounts, now) -> bool:
         set(announcement.audience) & account_tokens(accounts))
 
 
-# --- read marks ---------------------------------------------------------------
-
-class ReadMarks(Persistent):
-    """Per login, the names of announcements the person has opened. Each
-    person's set is its own persistent object, so residents reading at the
-    same time do not conflict with each other. Names of deleted
-    announcements stay behind harmlessly: folder names are never reused."""
-
-    def __init__(self):
-        self._by_login = OOBTree()
-
-    _counters = None   # login -> Length moved whenever marks are added (for caches)
-
-    def counter(self, login):
-        """What a page showing ``login``'s unread marks depends on: their
-        counter, or this object until the first mark (which changes it)."""
-        found = self._counters.get(login) if self._counters is not None else None
-        return found if found is not None else self
-
-    def read(self, login) -> OOTreeSet | None:
-        return self._by_login.get(login)
-
-    def unread(self, login, announcements) -> set[str]:
-        seen = self._by_login.get(login) if login else None
-        return {a.__name__ for a in announcements if seen is None or a.__name__ not in seen}
-
-    def mark(self, login, names) -> int:
-        """Record ``names`` as read; returns how many were new (nothing is
-        written when all were read already)."""
-        if not login:
-            return 0
-        seen = self._by_login.get(login)
-        new = [n for n in names if seen is None or n not in seen]
-        if not new:
-            return 0
-        if seen is None:
-            seen = self._by_login[login] = OOTreeSet()
-        seen.update(new)
-        if self._counters is None:
-            self._counters = OOBTree()
-        counter = self._counters.get(login)
-        if counter is None:
-            counter = self._counters[login] = Length()
-            self._p_changed = True      # a new counter: pages that listed this object see it
-        counter.change(1)
-        return len(new)
-
+# --- read marks (the persistent ReadMarks is in models) ------------------------------
 
 def read_marks(folder, create=False):
     marks = getattr(folder, "read_marks", None)
@@ -141,3 +96,12 @@ def unread_count(folder, accounts, login, now, newest=100) -> int:
     seen = marks.read(login) if marks is not None else None
     latest = [folder.resolve(d) for d in _by_newest(folder, ids, newest)]
     return sum(1 for a in latest if seen is None or a.__name__ not in seen)
+
+
+def depends(folder, login):
+    """What a dashboard showing ``login``'s announcements is made of: the
+    folder, their read marks, and the next minute (a scheduled announcement
+    appears, or expires, on time)."""
+    marks = read_marks(folder)
+    return [changes(folder), marks.counter(login) if marks is not None else folder,
+            Until(int(time.time()) // 60 * 60 + 60)]

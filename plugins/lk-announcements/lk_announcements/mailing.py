@@ -7,20 +7,28 @@ the staff button). ``notified_at`` is set in the same transaction as the
 messages are queued in the transaction-aware outbox, so a message leaves
 exactly when the mark is committed: a re-run finds nothing to send, and a
 failed commit sends nothing.
+
+Each resident reads the message in their own language (``user.locale``),
+translated outside the request with :func:`lk_platform.i18n.translate`:
+the same code serves the staff member's save and the cron command.
 """
 from __future__ import annotations
 
 import html as htmllib
 
+from lk_platform.i18n import DEFAULT, LANGUAGES, translate
 from lk_platform.model.audit import audit
 from lk_platform.model.folders import FAMILY
 from lk_platform.util.outbox import send_mail
 
-from .announcements import CONTAINER, building_token, service_token, street_key, street_token, to_utc
-from .sanitise import visible_text
+from .audience import building_token, service_token, street_key, street_token
+from .i18n import _
+from .models import CONTAINER, PLUGIN, to_utc
+from .sanitiser import visible_text
 
-PLUGIN = "announcements"
 OPTOUT_ATTR = "email_optout"
+#: the actor the audit log names for mail sent outside a staff member's request
+ACTOR = "рассылка объявлений"
 
 
 # --- who gets it ----------------------------------------------------------------
@@ -95,21 +103,39 @@ def recipients(platform, organisation, announcement):
 
 # --- sending -------------------------------------------------------------------
 
-def _message(request, organisation, announcement):
-    prefix = {"urgent": "Срочно: ", "outage": "Авария/отключение: "}.get(announcement.importance, "")
-    subject = "%s%s — %s" % (prefix, announcement.title, organisation.display_name)
+SUBJECTS = {
+    "urgent": _("Срочно: ${title} — ${organisation}"),
+    "outage": _("Авария/отключение: ${title} — ${organisation}"),
+}
+
+
+def locale_of(user) -> str:
+    locale = getattr(user, "locale", None)
+    return locale if locale in LANGUAGES else DEFAULT
+
+
+def message(request, organisation, announcement, locale=DEFAULT):
+    """``(subject, text, html)`` of the announcement's e-mail in ``locale``.
+    The announcement's own title and body are sent as staff wrote them."""
+    def t(msg):
+        return translate(msg, locale, request.registry)
+
+    names = {"title": announcement.title, "organisation": organisation.display_name}
+    subject = SUBJECTS.get(announcement.importance)
+    subject = t(_(subject, mapping=names)) if subject else "%(title)s — %(organisation)s" % names
     url = request.resource_url(announcement)
     settings_url = request.resource_url(organisation[CONTAINER])
-    text = visible_text(announcement.body)
-    body = "%s\n\n%s\n\nПодробнее в личном кабинете: %s\n\n--\n%s\n" \
-           "Вы получили это письмо как житель, которому адресовано объявление. " \
-           "Отказаться от таких писем можно на странице объявлений: %s\n" % (
-               announcement.title, text, url, organisation.display_name, settings_url)
-    html = ("<h1>%s</h1>%s<p><a href=\"%s\">Открыть в личном кабинете</a></p>"
-            "<hr><p style=\"color:#666\">%s. Отказаться от писем: <a href=\"%s\">страница объявлений</a>.</p>") % (
-        _esc(announcement.title), announcement.safe_body, _esc(url), _esc(organisation.display_name),
-        _esc(settings_url))
-    return subject, body, html
+    text = "%s\n\n%s\n\n%s\n\n--\n%s\n%s\n" % (
+        announcement.title, visible_text(announcement.body),
+        t(_("Подробнее в личном кабинете: ${url}", mapping={"url": url})), organisation.display_name,
+        t(_("Вы получили это письмо как житель, которому адресовано объявление. "
+            "Отказаться от таких писем можно на странице объявлений: ${url}", mapping={"url": settings_url})))
+    html = ("<h1>%s</h1>%s<p><a href=\"%s\">%s</a></p>"
+            "<hr><p style=\"color:#666\">%s. %s <a href=\"%s\">%s</a>.</p>") % (
+        _esc(announcement.title), announcement.safe_body, _esc(url), _esc(t(_("Открыть в личном кабинете"))),
+        _esc(organisation.display_name), _esc(t(_("Отказаться от писем:"))), _esc(settings_url),
+        _esc(t(_("страница объявлений"))))
+    return subject, text, html
 
 
 def _esc(text):
@@ -130,9 +156,13 @@ def send_now(request, platform, organisation, announcement, now) -> int:
         audit(request, "mail-skipped:announcement", announcement, {"причина": (None, "истёк срок до рассылки")},
               organisation=organisation)
         return 0
-    subject, body, html = _message(request, organisation, announcement)
+    messages = {}   # one per language
     sent = 0
-    for _user, address in recipients(platform, organisation, announcement):
+    for user, address in recipients(platform, organisation, announcement):
+        locale = locale_of(user)
+        if locale not in messages:
+            messages[locale] = message(request, organisation, announcement, locale)
+        subject, body, html = messages[locale]
         send_mail(request, address, subject, body, html=html)
         sent += 1
     announcement.notified_at = to_utc(now)
@@ -175,7 +205,7 @@ def mail_request(platform, registry):
     request.tm = platform._p_jar.transaction_manager
     request._lk_platform = platform
     request.environ["lk.identity"] = None
-    request.environ["lk.actor"] = "рассылка объявлений"
+    request.environ["lk.actor"] = ACTOR
     return request
 
 
@@ -194,5 +224,6 @@ def send_due_notifications(platform, registry, request=None, now=None) -> int:
 def send_command(args, platform, request):
     """``lk -c INI announcements send``: for cron, every few minutes. The CLI
     commits, and the messages leave then."""
-    request.environ["lk.actor"] = "рассылка объявлений"
-    print("отправлено писем: %d" % send_due_notifications(platform, request.registry, request))
+    request.environ["lk.actor"] = ACTOR
+    sent = send_due_notifications(platform, request.registry, request)
+    print(translate(_("отправлено писем: ${count}", mapping={"count": sent}), DEFAULT, request.registry))

@@ -1,5 +1,6 @@
-"""Pages: residents' list and detail, the e-mail preference, the staff
-mailing page, and the public pages and document downloads (no login)."""
+"""The resident's pages: the announcements addressed to their accounts (list,
+one by one, the dashboard widget), the e-mail preference; and the public
+pages and document downloads anyone may read without logging in."""
 from __future__ import annotations
 
 from BTrees.OOBTree import OOTreeSet
@@ -7,29 +8,18 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
-from lk_platform.cabinet import user_accounts
 from lk_platform.model.folders import Folder
-from lk_platform.model.platform import get_platform
+from lk_platform.plugins.declarations import Widget
 from lk_platform.util.files import file_response
 from lk_platform.util.paging import page_number
 
-from . import feed, mailing
-from .announcements import Announcement
-from .public import PublicDocument, PublicPage
+from .. import feed, mailing
+from ..i18n import _
+from ..models import PLUGIN, Announcement, PublicDocument, PublicPage
+from . import is_staff, resident_accounts
 
-PLUGIN = "announcements"
-MANAGE = "announcements.manage"
 PAGE_SIZE = 20
-
-
-def resident_accounts(request, organisation):
-    if request.user is None:
-        return []
-    return user_accounts(request).get(organisation, [])
-
-
-def _page_number(request):
-    return page_number(request.GET)
+WIDGET_ITEMS = 5
 
 
 @view_config(context=Folder, name="", content_type="announcement", plugin=PLUGIN, permission="cabinet.view",
@@ -37,7 +27,7 @@ def _page_number(request):
 def announcement_list(context, request):
     org = request.organisation
     accounts = resident_accounts(request, org)
-    page = _page_number(request)
+    page = page_number(request.GET)
     now = org.now()
     total, items = feed.visible(context, accounts, now, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     login = request.user.login
@@ -50,8 +40,8 @@ def announcement_list(context, request):
         "folder": context, "items": items, "unread": unread, "total": total, "page": page,
         "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE), "has_accounts": bool(accounts), "now": now,
         "subscribed": not (optout is not None and login in optout),
-        "can_manage": bool(request.has_permission(MANAGE, context)),
-        "page_title": "Объявления",
+        "can_manage": is_staff(request, context),
+        "page_title": _("Объявления"),
     }
 
 
@@ -61,7 +51,7 @@ def announcement_view(context, request):
     org = request.organisation
     accounts = resident_accounts(request, org)
     now = org.now()
-    can_manage = bool(request.has_permission(MANAGE, context))
+    can_manage = is_staff(request, context)
     addressed = feed.is_visible(context, accounts, now)
     if not addressed and not can_manage:
         # Not addressed to this person (or not live): as if it did not exist.
@@ -79,7 +69,8 @@ def email_preference(context, request):
     login = request.user.login
     back = request.resource_url(context)
     if not resident_accounts(request, org):
-        request.session.flash("У вас нет лицевых счетов в этой организации — писем вы не получаете.")
+        request.session.flash(request.localizer.translate(
+            _("У вас нет лицевых счетов в этой организации — писем вы не получаете.")))
         return HTTPSeeOther(back)
     wanted = request.POST.get("subscribe") == "1"
     optout = mailing.optouts(context)
@@ -91,37 +82,44 @@ def email_preference(context, request):
             optout = OOTreeSet()
             setattr(context, mailing.OPTOUT_ATTR, optout)
         optout.add(login)
-    request.session.flash("Объявления будут приходить на эл. почту." if wanted else
-                          "Объявления больше не будут приходить на эл. почту; в кабинете они видны по-прежнему.")
+    request.session.flash(request.localizer.translate(
+        _("Объявления будут приходить на эл. почту.") if wanted else
+        _("Объявления больше не будут приходить на эл. почту; в кабинете они видны по-прежнему.")))
     return HTTPSeeOther(back)
 
 
-@view_config(context=Folder, name="mailing", content_type="announcement", plugin=PLUGIN, permission=MANAGE,
-             renderer="lk_announcements:templates/mailing.pt")
-def mailing_page(context, request):
-    org = request.organisation
-    now = org.now()
-    if request.method == "POST":
-        sent = mailing.send_due_for(request, get_platform(request), org, now)
-        request.session.flash("Отправлено писем: %d." % sent if sent else "Наступивших рассылок нет — ничего не отправлено.")
-        return HTTPSeeOther(request.resource_url(context, "@@mailing"))
-    waiting = mailing.pending(org)
-    _total, recent = context.query(sort="publish_at", reverse=True, limit=50)
-    sent = [a for a in recent if a.notified_at is not None][:20]
-    return {"folder": context, "waiting": waiting, "sent": sent, "now": now,
-            "due": [a for a in waiting if a.publish_at <= now], "page_title": "Рассылка объявлений"}
+def dashboard_widgets(request, organisation, accounts):
+    """The dashboard's announcements block: the newest addressed to
+    ``accounts``, urgent first; before every other block when one is urgent."""
+    folder = feed.folder_of(organisation)
+    if folder is None or request.user is None:
+        return []
+    now = organisation.now()
+    total, items = feed.visible(folder, accounts, now, limit=WIDGET_ITEMS)
+    if not total:
+        return []
+    login = request.user.login
+    data = {"items": items, "unread": feed.unread_names(folder, login, items),
+            "unread_count": feed.unread_count(folder, accounts, login, now),
+            "list_url": request.resource_url(folder), "total": total}
+    # An outage notice comes before any other block of the organisation.
+    order = 5 if any(a.urgent for a in items) else 40
+    return [Widget(_("Объявления"), "lk_announcements:templates/widget.pt", data, order=order)]
+
+
+def dashboard_depends(request, organisation):
+    folder = feed.folder_of(organisation)
+    if folder is None or request.user is None:
+        return []
+    return feed.depends(folder, request.user.login)
 
 
 # --- public: no login ------------------------------------------------------------
 
-def _staff(request, context):
-    return bool(request.has_permission(MANAGE, context))
-
-
 @view_config(context=PublicPage, name="", plugin=PLUGIN, permission=NO_PERMISSION_REQUIRED,
              renderer="lk_announcements:templates/public_page.pt")
 def public_page(context, request):
-    if not context.published and not _staff(request, context):
+    if not context.published and not is_staff(request, context):
         raise HTTPNotFound()
     return {"page": context, "organisation": request.organisation, "page_title": context.title}
 
@@ -129,7 +127,7 @@ def public_page(context, request):
 @view_config(context=PublicDocument, name="", plugin=PLUGIN, permission=NO_PERMISSION_REQUIRED)
 @view_config(context=PublicDocument, name="download", plugin=PLUGIN, permission=NO_PERMISSION_REQUIRED)
 def download(context, request):
-    if not context.downloadable or (not context.published and not _staff(request, context)):
+    if not context.downloadable or (not context.published and not is_staff(request, context)):
         raise HTTPNotFound()
     return file_response(request, context.file, attachment=not context.inline,
                          cache_control=None if context.published else "private, no-store")

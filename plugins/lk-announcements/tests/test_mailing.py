@@ -1,8 +1,8 @@
 """E-mail at publication: once, to the targeted residents with an address."""
 import datetime as dt
 
-from lk_announcements.announcements import Announcement
 from lk_announcements.mailing import send_due_notifications
+from lk_announcements.models import Announcement
 from lk_platform.testing import DB, mail_files
 
 from .conftest import read_mails as _mails

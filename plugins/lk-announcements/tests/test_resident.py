@@ -3,8 +3,8 @@ and nothing of other buildings or other organisations."""
 import datetime as dt
 import re
 
-from lk_announcements.announcements import Announcement
 from lk_announcements.feed import read_marks
+from lk_announcements.models import Announcement
 
 
 def _add(db, slug="vodokanal", **values):

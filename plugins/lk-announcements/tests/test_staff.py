@@ -1,7 +1,7 @@
 """Staff write announcements through the generated admin."""
 import datetime as dt
 
-from lk_announcements.announcements import Announcement
+from lk_announcements.models import Announcement
 
 
 def _announcements(db, slug="vodokanal"):
@@ -123,3 +123,12 @@ def test_set_values_sanitises_whatever_the_source():
                         publish_at=dt.datetime(2030, 1, 1, 12, tzinfo=dt.timezone(dt.timedelta(hours=5))))
     assert item.body == "<p>a</p>"
     assert item.publish_at.tzinfo == dt.timezone.utc and item.publish_at.hour == 7
+
+
+def test_admin_links_are_in_the_content_area():
+    from lk_announcements import plugin
+    from lk_platform.plugins.declarations import ADMIN_GROUPS
+    items = plugin.lk_admin_menu(request=None, organisation=None)
+    assert [i.url for i in items] == ["announcements/@@admin", "announcements/@@mailing", "public_pages/@@admin",
+                                      "public_documents/@@admin"]
+    assert {i.group for i in items} == {"content"} and "content" in ADMIN_GROUPS

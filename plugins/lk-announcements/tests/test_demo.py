@@ -2,7 +2,7 @@
 cron entry point."""
 import datetime as dt
 
-from lk_announcements.announcements import Announcement
+from lk_announcements.models import Announcement
 from lk_platform.cli import main
 from lk_platform.demo import load_demo
 from lk_platform.testing import DB, REPO, close_app, mail_files, make_app, make_settings

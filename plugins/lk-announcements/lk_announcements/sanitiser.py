@@ -2,8 +2,8 @@
 
 Bodies are cleaned with nh3 (the Ammonia sanitiser) when saved, so what is
 stored is always safe to render. Besides cleaning we list what was removed,
-in words a staff member understands, because silently dropping part of
-their text would look like a bug.
+in words a staff member understands (in their language), because silently
+dropping part of their text would look like a bug.
 """
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 
 import colander
 import nh3
+
+from .i18n import _
 
 ALLOWED_TAGS = frozenset({"p", "br", "strong", "em", "ul", "ol", "li", "a"})
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -92,9 +94,22 @@ class _Finder(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def findings(text: str) -> list[str]:
-    """What cleaning ``text`` removes, as short Russian phrases (empty when
-    only harmless normalisation happens)."""
+def _russian(message) -> str:
+    return message.interpolate() if hasattr(message, "interpolate") else str(message)
+
+
+def translator_of(node):
+    """How to translate for the form ``node`` belongs to: the bound
+    request's localizer, else Russian."""
+    bindings = getattr(node, "bindings", None) or {}
+    localizer = getattr(bindings.get("request"), "localizer", None)
+    return localizer.translate if localizer is not None else _russian
+
+
+def findings(text: str, translate=_russian) -> list[str]:
+    """What cleaning ``text`` removes, as short phrases (Russian unless
+    ``translate`` says otherwise; empty when only harmless normalisation
+    happens)."""
     if not text or not _TAG.search(text):
         return []
     finder = _Finder()
@@ -102,28 +117,31 @@ def findings(text: str) -> list[str]:
         finder.feed(text)
         finder.close()
     except Exception:  # the parser is lenient; never let a report break saving
-        return ["разметка, которую не удалось разобрать"]
+        return [translate(_("разметка, которую не удалось разобрать"))]
     out = []
     dangerous = sorted(t for t in finder.tags if t in DROP_WITH_CONTENT)
     other = sorted(t for t in finder.tags if t not in DROP_WITH_CONTENT)
     if dangerous:
-        out.append("теги %s вместе с содержимым" % ", ".join("<%s>" % t for t in dangerous)
-                   if len(dangerous) > 1 else "тег <%s> вместе с содержимым" % dangerous[0])
+        tags = ", ".join("<%s>" % t for t in dangerous)
+        out.append(_("теги ${tags} вместе с содержимым", mapping={"tags": tags}) if len(dangerous) > 1 else
+                   _("тег ${tag} вместе с содержимым", mapping={"tag": tags}))
     if finder.handlers:
-        out.append("обработчики событий (%s)" % ", ".join(sorted(finder.handlers)))
+        out.append(_("обработчики событий (${names})", mapping={"names": ", ".join(sorted(finder.handlers))}))
     if finder.schemes:
-        out.append("ссылки со схемой %s" % ", ".join(s + ":" for s in sorted(finder.schemes)))
+        out.append(_("ссылки со схемой ${schemes}",
+                     mapping={"schemes": ", ".join(s + ":" for s in sorted(finder.schemes))}))
     if other:
-        out.append("неподдерживаемые теги (%s), их текст сохранён" % ", ".join("<%s>" % t for t in other))
+        out.append(_("неподдерживаемые теги (${tags}), их текст сохранён",
+                     mapping={"tags": ", ".join("<%s>" % t for t in other)}))
     if finder.attributes:
-        out.append("атрибуты оформления (%s)" % ", ".join(sorted(finder.attributes)))
-    return out
+        out.append(_("атрибуты оформления (${names})", mapping={"names": ", ".join(sorted(finder.attributes))}))
+    return [translate(m) for m in out]
 
 
-def report(found: list[str]) -> str:
-    return "Из текста удалено небезопасное или неподдерживаемое содержимое: %s. " \
-           "Разрешены абзацы, переносы строк, полужирный и курсивный текст, списки и ссылки http(s)." \
-           % "; ".join(found)
+def report(found: list[str], translate=_russian) -> str:
+    return translate(_("Из текста удалено небезопасное или неподдерживаемое содержимое: ${found}. "
+                       "Разрешены абзацы, переносы строк, полужирный и курсивный текст, списки и ссылки http(s).",
+                       mapping={"found": "; ".join(found)}))
 
 
 class SafeHTML(colander.String):
@@ -137,24 +155,27 @@ class SafeHTML(colander.String):
         value = super().deserialize(node, cstruct)
         if value is colander.null:
             return value
-        found = findings(value)
+        translate = translator_of(node)
+        found = findings(value, translate)
         node.sanitised = found
         safe = clean(value)
         if value.strip() and not visible_text(safe):
-            raise colander.Invalid(node, "После удаления небезопасного содержимого текст пуст (%s). "
-                                         "Напишите текст без него." % "; ".join(found or ["разметка"]))
+            raise colander.Invalid(node, _("После удаления небезопасного содержимого текст пуст (${found}). "
+                                           "Напишите текст без него.",
+                                           mapping={"found": "; ".join(found or [translate(_("разметка"))])}))
         if len(safe) > MAX_LENGTH:
-            raise colander.Invalid(node, "Текст слишком длинный: %d знаков, допускается %d."
-                                   % (len(safe), MAX_LENGTH))
+            raise colander.Invalid(node, _("Текст слишком длинный: ${length} знаков, допускается ${limit}.",
+                                           mapping={"length": len(safe), "limit": MAX_LENGTH}))
         return safe or colander.null
 
 
 def sanitised_notice(schema) -> str | None:
-    """The message about removed content for every SafeHTML field of ``schema``."""
+    """The message about removed content for every SafeHTML field of
+    ``schema``, in the language of the request the schema is bound to."""
     found = []
     for child in schema.children:
         found.extend(getattr(child, "sanitised", None) or ())
-    return report(found) if found else None
+    return report(found, translator_of(schema)) if found else None
 
 
 class SanitisedBody:

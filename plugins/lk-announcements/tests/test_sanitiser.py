@@ -1,7 +1,7 @@
 """The body sanitiser: what it keeps, what it removes, and what it reports."""
 import pytest
 
-from lk_announcements.sanitise import clean, findings, visible_text
+from lk_announcements.sanitiser import clean, findings, visible_text
 
 
 @pytest.mark.parametrize("dirty, gone, report", [

@@ -7,7 +7,7 @@ import pytest
 from webtest import Upload
 
 from lk_announcements.demo import tiny_pdf
-from lk_announcements.public import PublicDocument, PublicPage
+from lk_announcements.models import PublicDocument, PublicPage
 from lk_platform.testing import DB
 from lk_platform.util.files import sniff
 

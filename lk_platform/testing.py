@@ -14,6 +14,7 @@ import pytest
 import transaction
 
 from lk_platform.app import make_app  # re-exported: plugins' tests build apps with it
+from lk_platform.caching.pagecache import cached_answers  # noqa: F401  re-exported: plugins' tests count cached pages
 from lk_platform.demo import DEMO_PASSWORD, load_demo
 from lk_platform.model.platform import ROOT_KEY
 

@@ -15,10 +15,10 @@ from lk_platform.model.users import create_user, grant_role
 from lk_platform.util.dates import utcnow
 from lk_platform.util.passwords import hash_password
 
-from .appeal import open_appeal
-from .attachments import Upload
-from .category import active_categories
+from .roles import ROLES
+from .routing import active_categories, open_appeal
 from .settings import appeal_settings
+from .uploads import Upload
 
 STAFF = {
     "vodokanal": ("appeals.vodokanal", "Соколова Вера (обращения)", "appeals@vodokanal.example"),
@@ -78,7 +78,7 @@ def _staff(organisation, platform):
         user.password_hash = _demo_hash()
         user.password_changed = user.created
     if "appeals_operator" not in top.staff.get(login, ()):
-        grant_role(top, user, "appeals_operator", _Registry())
+        grant_role(top, user, "appeals_operator", _OWN_ROLES)
     return user
 
 
@@ -88,10 +88,10 @@ def _demo_hash():
     return hash_password(DEMO_PASSWORD)
 
 
-class _Registry:
-    """grant_role only checks that the role exists; the demo hook gets no
-    registry, and this plugin declares the role."""
-    lk = SimpleNamespace(roles={"appeals_operator": None})
+#: What grant_role reads of a registry (``registry.lk.roles``, to check the
+#: role exists), made of the roles this plugin declares: the demo hook is
+#: given no registry.
+_OWN_ROLES = SimpleNamespace(lk=SimpleNamespace(roles={r.name: r for r in ROLES}))
 
 
 def load(organisation, platform, users):

@@ -1,74 +1,98 @@
 """E-mail about appeals, through the core's transaction-aware outbox: the
 resident hears of staff answers and status changes, the assigned staff
-member of new appeals and residents' replies. Staff notes never go out."""
+member of new appeals and residents' replies. Staff notes never go out.
+
+Each letter is written in its reader's language (``user.locale``, Russian
+by default) through the core's out-of-request translator: the reader is
+not the person whose request sends it."""
 from __future__ import annotations
 
+from lk_platform.i18n import translate
 from lk_platform.model.organisations import find_organisation
 from lk_platform.model.platform import get_platform
 from lk_platform.util.dates import format_datetime
 from lk_platform.util.outbox import send_mail
 
-from .appeal import STATUSES
+from .i18n import _
+from .models import STATUSES
 
 
-def _email_of(request, login):
+def _reader(request, login):
     user = get_platform(request).users.get(login) if login else None
     if user is None or user.blocked or not user.email:
         return None
-    return user.email
+    return user
+
+
+def _words(request, user):
+    """``t(message)``: ``message`` in ``user``'s language."""
+    locale, registry = getattr(user, "locale", None), request.registry
+    return lambda message: translate(message, locale, registry)
 
 
 def notify_resident(request, appeal, message=None, old_status=None):
     """One message for a staff answer and/or a status change."""
-    to = _email_of(request, appeal.author)
-    if to is None or (message is not None and message.internal):
+    user = _reader(request, appeal.author)
+    if user is None or (message is not None and message.internal):
         return None
+    t = _words(request, user)
     org = find_organisation(appeal)
     changed = old_status is not None and old_status != appeal.status
+    status = t(appeal.status_title)
     if message is not None and changed:
-        what = "ответ и новый статус «%s»" % appeal.status_title
+        what = t(_("ответ и новый статус «${status}»", mapping={"status": status}))
     elif message is not None:
-        what = "ответ специалиста"
+        what = t(_("ответ специалиста"))
     elif changed:
-        what = "статус «%s»" % appeal.status_title
+        what = t(_("статус «${status}»", mapping={"status": status}))
     else:
         return None
-    lines = ["Здравствуйте!", "",
-             "По вашему обращению № %s «%s» в %s — %s." % (appeal.number, appeal.subject, org.display_name, what),
+    lines = [t(_("Здравствуйте!")), "",
+             t(_("По вашему обращению № ${number} «${subject}» в ${organisation} — ${what}.",
+                 mapping={"number": appeal.number, "subject": appeal.subject, "organisation": org.display_name,
+                          "what": what})),
              ""]
     if changed:
-        lines += ["Статус: %s → %s" % (STATUSES.get(old_status, old_status), appeal.status_title), ""]
+        lines += [t(_("Статус: ${old} → ${new}", mapping={"old": t(STATUSES.get(old_status, old_status)),
+                                                           "new": status})), ""]
     if message is not None:
         lines += ["%s, %s:" % (message.author_name, format_datetime(message.when, org)), message.text, ""]
         if message.attachments:
-            lines += ["Приложено файлов: %d (смотрите в личном кабинете)." % len(message.attachments), ""]
+            lines += [t(_("Приложено файлов: ${count} (смотрите в личном кабинете).",
+                          mapping={"count": len(message.attachments)})), ""]
     if appeal.status == "waiting":
-        lines += ["Специалисту нужен ваш ответ — ответьте в личном кабинете.", ""]
+        lines += [t(_("Специалисту нужен ваш ответ — ответьте в личном кабинете.")), ""]
     if appeal.status == "resolved":
-        lines += ["Если вопрос не решён, обращение можно возобновить в личном кабинете. "
-                  "Там же можно оценить работу специалистов.", ""]
-    lines += ["Обращение в личном кабинете: %s" % request.resource_url(appeal), "",
+        lines += [t(_("Если вопрос не решён, обращение можно возобновить в личном кабинете. "
+                      "Там же можно оценить работу специалистов.")), ""]
+    lines += [t(_("Обращение в личном кабинете: ${url}", mapping={"url": request.resource_url(appeal)})), "",
               "— %s" % org.display_name,
-              "Это письмо отправлено автоматически, отвечать на него не нужно."]
-    subject = "Обращение № %s: %s" % (appeal.number, what)
-    return send_mail(request, to, subject, "\n".join(lines))
+              t(_("Это письмо отправлено автоматически, отвечать на него не нужно."))]
+    subject = t(_("Обращение № ${number}: ${what}", mapping={"number": appeal.number, "what": what}))
+    return send_mail(request, user.email, subject, "\n".join(lines))
 
 
 def notify_assignee(request, appeal, message, opened=False):
     """Tell the assigned staff member about a new appeal or a resident's reply."""
     if not appeal.assignee or appeal.assignee == request.authenticated_userid:
         return None
-    to = _email_of(request, appeal.assignee)
-    if to is None:
+    user = _reader(request, appeal.assignee)
+    if user is None:
         return None
+    t = _words(request, user)
     org = find_organisation(appeal)
-    what = "новое обращение" if opened else "ответ жителя"
-    lines = ["%s в %s." % (what.capitalize(), org.display_name), "",
-             "№ %s «%s», лицевой счёт %s (%s)" % (appeal.number, appeal.subject, appeal.account,
-                                                  appeal.account_address),
-             "Категория: %s" % appeal.category_title, "",
+    what = t(_("новое обращение") if opened else _("ответ жителя"))
+    where = {"organisation": org.display_name}
+    first = _("Новое обращение в ${organisation}.", mapping=where) if opened else \
+        _("Ответ жителя в ${organisation}.", mapping=where)
+    lines = [t(first), "",
+             t(_("№ ${number} «${subject}», лицевой счёт ${account} (${address})",
+                 mapping={"number": appeal.number, "subject": appeal.subject, "account": appeal.account,
+                          "address": appeal.account_address})),
+             t(_("Категория: ${category}", mapping={"category": t(appeal.category_label)})), "",
              "%s, %s:" % (message.author_name, format_datetime(message.when, org)), message.text, "",
-             "Открыть: %s" % request.resource_url(appeal, "@@manage")]
+             t(_("Открыть: ${url}", mapping={"url": request.resource_url(appeal, "@@manage")}))]
     if appeal.deadline is not None:
-        lines.insert(4, "Срок: %s" % format_datetime(appeal.deadline, org))
-    return send_mail(request, to, "Обращение № %s: %s" % (appeal.number, what), "\n".join(lines))
+        lines.insert(4, t(_("Срок: ${deadline}", mapping={"deadline": format_datetime(appeal.deadline, org)})))
+    return send_mail(request, user.email, t(_("Обращение № ${number}: ${what}",
+                                               mapping={"number": appeal.number, "what": what})), "\n".join(lines))

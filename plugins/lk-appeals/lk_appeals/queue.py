@@ -7,11 +7,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
+from BTrees.OOBTree import OOBTree
 from hypatia.text.parsetree import ParseError
 
 from lk_platform.util.paging import page_number
 
-from .appeal import OPEN, STATUSES
+from .models import OPEN, STATUSES
 
 #: Field indexes (``f_<name>``) the appeals folder keeps, plus the text index.
 INDEX_FIELDS = ("status", "category", "owner", "account", "author", "building", "created", "deadline",
@@ -145,3 +146,29 @@ def period_query(folder, start: dt.datetime, end: dt.datetime):
     """Appeals created in ``[start, end)``."""
     return folder.catalog["f_created"].inrange(start, end, excludemax=True)
 
+
+def building_label(account) -> str:
+    """The building's address as the queue's filter shows it (address data, as stored)."""
+    parts = [account.settlement, account.street, account.house and "д. " + account.house,
+             account.building and "корп. " + account.building]
+    return ", ".join(p for p in parts if p)
+
+
+def building_labels(folder):
+    """``{building key (lower case): address}`` for the queue's building filter."""
+    labels = getattr(folder, "appeal_buildings", None)
+    if labels is None:
+        labels = folder.appeal_buildings = OOBTree()
+    return labels
+
+
+def open_for_dashboard(folder, login, accounts, right, limit=5):
+    """What the resident's dashboard widget shows: their newest open appeals
+    at the organisation, or None when there is nothing to offer (no
+    appeals folder, or no account they may write appeals for)."""
+    mine = [a for a in accounts if a.has_right(login, right)]
+    if folder is None or not mine or "f_author" not in folder.catalog:
+        return None
+    query = resident_query(folder, login, [a.number for a in mine], open_only=True)
+    total, appeals = run(folder, query, sort="updated", limit=limit)
+    return {"appeals": appeals, "total": total, "folder": folder, "can_open": any(not a.closed for a in mine)}

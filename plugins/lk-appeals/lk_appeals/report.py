@@ -2,21 +2,28 @@
 first answer and to resolution, as CSV for Excel (semicolons, decimal
 commas, UTF-8 with BOM or Windows-1251). Streamed in pages from the created
 index through the core's :mod:`lk_platform.util.streaming` (its own connection,
-formula escaping). Staff notes are never part of it."""
+formula escaping). Staff notes are never part of it.
+
+The header, statuses, "yes"/"no" and the plugin's own category titles are
+written in the reader's language through ``translate`` (the view passes the
+core's out-of-request translator: rows are written after it returned)."""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from lk_platform.i18n import translate as russian
 from lk_platform.util.dates import format_datetime
 from lk_platform.util.streaming import csv_response
 
+from .i18n import _
 from .queue import period_query
 
-COLUMNS = ("№", "Создано", "Лицевой счёт", "Адрес", "Житель", "Категория", "Тема", "Статус", "Исполнитель",
-           "Первый ответ", "До первого ответа, раб. ч", "Срок первого ответа", "Первый ответ в срок",
-           "Решено", "До решения, раб. дн.", "Срок решения", "Решено в срок", "Сообщений", "Оценка",
-           "Комментарий к оценке")
+COLUMNS = (_("№"), _("Создано"), _("Лицевой счёт"), _("Адрес"), _("Житель"), _("Категория"), _("Тема"),
+           _("Статус"), _("Исполнитель"), _("Первый ответ"), _("До первого ответа, раб. ч"),
+           _("Срок первого ответа"), _("Первый ответ в срок"), _("Решено"), _("До решения, раб. дн."),
+           _("Срок решения"), _("Решено в срок"), _("Сообщений"), _("Оценка"), _("Комментарий к оценке"))
+YES, NO = _("да"), _("нет")
 
 
 def period_bounds(organisation, first: dt.date, last: dt.date):
@@ -34,27 +41,28 @@ def _number(value: Decimal | None) -> str:
 def _yes_no(done, due):
     if done is None or due is None:
         return ""
-    return "да" if done <= due else "нет"
+    return YES if done <= due else NO
 
 
-def row(appeal, organisation, calendar, names):
-    """``names`` maps staff logins and ``role:<name>`` to what to show."""
+def row(appeal, organisation, calendar, names, translate=russian):
+    """``names`` maps staff logins and ``role:<name>`` to what to show;
+    ``translate`` turns the plugin's texts into the reader's language."""
     org = organisation
     first = appeal.first_answer_at
     resolved = appeal.resolved_at
     return [
         appeal.number, format_datetime(appeal.created, org), appeal.account, appeal.account_address,
-        appeal.author_name, appeal.category_title, appeal.subject, appeal.status_title,
+        appeal.author_name, translate(appeal.category_label), appeal.subject, translate(appeal.status_title),
         names.get(appeal.assignee, appeal.assignee) if appeal.assignee else
         names.get("role:" + appeal.assignee_role, appeal.assignee_role),
         format_datetime(first, org) if first else "",
         _number(calendar.work_hours_between(appeal.created, first)) if first else "",
         format_datetime(appeal.due_first, org) if appeal.due_first else "",
-        _yes_no(first, appeal.due_first),
+        translate(_yes_no(first, appeal.due_first)),
         format_datetime(resolved, org) if resolved else "",
         _number(calendar.work_days_between(appeal.created, resolved)) if resolved else "",
         format_datetime(appeal.due_resolution, org) if appeal.due_resolution else "",
-        _yes_no(resolved, appeal.due_resolution),
+        translate(_yes_no(resolved, appeal.due_resolution)),
         appeal.message_count(), appeal.rating or "", appeal.rating_comment,
     ]
 
@@ -66,7 +74,7 @@ class _Zone:
         self.tz = tz
 
 
-def report_response(folder, tz, calendar, start, end, staff_names, filename, encoding="utf-8"):
+def report_response(folder, tz, calendar, start, end, staff_names, filename, encoding="utf-8", translate=russian):
     """The CSV of appeals created in ``[start, end)``, oldest first, as a
     streamed response (rows read after the view has returned)."""
     zone = _Zone(tz)
@@ -76,6 +84,6 @@ def report_response(folder, tz, calendar, start, end, staff_names, filename, enc
         if not docids:
             return
         for docid in own_folder.catalog["f_created"].sort(docids, raise_unsortable=False):
-            yield row(own_folder.resolve(docid), zone, calendar, staff_names)
+            yield row(own_folder.resolve(docid), zone, calendar, staff_names, translate)
 
-    return csv_response(folder, filename, COLUMNS, rows, encoding)
+    return csv_response(folder, filename, [translate(c) for c in COLUMNS], rows, encoding)

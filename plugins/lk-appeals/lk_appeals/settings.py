@@ -1,15 +1,14 @@
 """The plugin's per-organisation settings: the working calendar SLA
 deadlines are counted in, and how long a resident may reopen a resolved
 appeal. Edited by the organisation's admin through the core's generated
-settings form (``lk_settings_schema``); read with :func:`appeal_settings`."""
+settings form (``lk_settings_schema``, :class:`lk_appeals.schemas.SettingsSchema`);
+read with :func:`appeal_settings`."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-import colander
-import deform
-
+from .i18n import _
 from .workdays import WorkCalendar
 
 PLUGIN = "appeals"
@@ -27,7 +26,7 @@ DEFAULTS = {
 
 def parse_dates(text: str):
     """``(dates, errors)`` from one date per line (ДД.ММ.ГГГГ or ГГГГ-ММ-ДД);
-    errors name the line."""
+    errors (translation strings) name the line."""
     dates, errors = [], []
     for number, line in enumerate((text or "").splitlines(), 1):
         line = line.strip()
@@ -40,48 +39,9 @@ def parse_dates(text: str):
             except ValueError:
                 pass
         else:
-            errors.append("строка %d: «%s» — не дата вида ДД.ММ.ГГГГ" % (number, line[:40]))
+            errors.append(_("строка ${number}: «${text}» — не дата вида ДД.ММ.ГГГГ",
+                            mapping={"number": number, "text": line[:40]}))
     return dates, errors
-
-
-def _dates_validator(node, value):
-    _dates, errors = parse_dates(value)
-    if errors:
-        raise colander.Invalid(node, "; ".join(errors[:5]))
-
-
-def _hours_validator(form, values):
-    if values["work_start"] >= values["work_end"]:
-        exc = colander.Invalid(form)
-        exc["work_end"] = "Конец рабочего дня должен быть позже его начала"
-        raise exc
-
-
-class AppealSettingsSchema(colander.Schema):
-    reopen_days = colander.SchemaNode(
-        colander.Integer(), title="Сколько дней после решения житель может возобновить обращение",
-        default=DEFAULTS["reopen_days"], missing=DEFAULTS["reopen_days"], validator=colander.Range(0, 365))
-    work_start = colander.SchemaNode(
-        colander.Integer(), title="Начало рабочего дня, час", default=9, missing=9,
-        validator=colander.Range(0, 23))
-    work_end = colander.SchemaNode(
-        colander.Integer(), title="Конец рабочего дня, час", default=18, missing=18,
-        validator=colander.Range(1, 24))
-    federal_holidays = colander.SchemaNode(
-        colander.Boolean(), title="Не работать в праздники по ст. 112 ТК РФ", default=True, missing=False)
-    holidays = colander.SchemaNode(
-        colander.String(), title="Дополнительные нерабочие дни (ДД.ММ.ГГГГ, по одному в строке)",
-        widget=deform.widget.TextAreaWidget(rows=5), default="", missing="", validator=_dates_validator)
-    workdays = colander.SchemaNode(
-        colander.String(), title="Рабочие субботы и воскресенья — переносы (ДД.ММ.ГГГГ, по одному в строке)",
-        widget=deform.widget.TextAreaWidget(rows=3), default="", missing="", validator=_dates_validator)
-    soon_hours = colander.SchemaNode(
-        colander.Integer(), title="За сколько рабочих часов до срока отмечать «скоро срок»",
-        default=4, missing=4, validator=colander.Range(0, 200))
-
-    def __init__(self, *args, **kw):
-        kw.setdefault("validator", _hours_validator)
-        super().__init__(*args, **kw)
 
 
 @dataclass(frozen=True)

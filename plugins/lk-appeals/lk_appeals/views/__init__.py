@@ -2,13 +2,31 @@
 (``staff``) and attachment downloads (``files``). Helpers they share live here."""
 from __future__ import annotations
 
+from translationstring import TranslationString
+
 from lk_platform.cabinet import user_accounts
 from lk_platform.model.platform import get_platform
 
-from ..appeal import RIGHT
-from ..category import MANAGE
+from ..i18n import _
+from ..models import STATUSES
+from ..roles import MANAGE, RIGHT
 
 CSS = "lk_appeals:static/appeals.css"
+
+
+def translate(request, message) -> str:
+    """``message`` in the request's language; translation strings in its
+    mapping (a status named in a sentence) are translated first."""
+    if not hasattr(message, "interpolate"):
+        return str(message)
+    if message.mapping and any(hasattr(v, "interpolate") for v in message.mapping.values()):
+        mapping = {k: translate(request, v) for k, v in message.mapping.items()}
+        message = TranslationString(message, domain=message.domain, default=message.default, mapping=mapping)
+    return request.localizer.translate(message)
+
+
+def flash(request, message):
+    request.session.flash(translate(request, message))
 
 
 def writable_accounts(request, organisation):
@@ -46,9 +64,13 @@ def actor(request):
     return login, display_name(request, login)
 
 
+def role_label(role_title):
+    """How an appeal waiting on a whole role is shown."""
+    return _("роль: ${role}", mapping={"role": role_title})
+
+
 def base_namespace(request):
     """What every page of the plugin uses: its CSS, file links, sizes."""
-    from ..appeal import STATUSES
     from .files import file_url
     return {"appeals_css": request.static_url(CSS), "statuses": STATUSES,
             "file_url": lambda appeal, attachment: file_url(request, appeal, attachment)}

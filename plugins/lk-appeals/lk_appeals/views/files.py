@@ -9,7 +9,7 @@ from pyramid.view import view_config
 
 from lk_platform.util.files import file_response
 
-from ..appeal import Appeal
+from ..models import Appeal
 from . import is_appeals_staff
 
 

@@ -18,13 +18,14 @@ from lk_platform.util.dates import utcnow
 from lk_platform.util.paging import page_count, page_number
 
 from .. import queue
-from ..appeal import COMMENT_MAX, SUBJECT_MAX, TEXT_MAX, Appeal, AppealError, open_appeal
-from ..attachments import ACCEPT, HINT, MAX_FILES, read_uploads
-from ..category import active_categories
 from ..events import AppealOpened
+from ..i18n import _
 from ..mail import notify_assignee
+from ..models import COMMENT_MAX, SUBJECT_MAX, TEXT_MAX, Appeal, AppealError
+from ..routing import active_categories, open_appeal
 from ..settings import appeal_settings
-from . import actor, base_namespace, is_appeals_staff, visible_accounts, writable_accounts
+from ..uploads import ACCEPT, HINT, MAX_FILES, read_uploads
+from . import actor, base_namespace, flash, is_appeals_staff, translate, visible_accounts, writable_accounts
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PAGE_SIZE = 20
@@ -35,11 +36,24 @@ def clean_text(value: str) -> str:
 
 
 def check_text(errors, field, text, label, low=1, high=TEXT_MAX):
+    """Put a message for ``field`` in ``errors`` when ``text`` is too short or
+    too long; ``label`` (a translation string) names the field in it.
+    Messages are translation strings; :func:`file_errors` joins them."""
     if len(text) < low:
-        errors[field] = "%s: заполните поле." % label if low == 1 else \
-            "%s: не короче %d знаков." % (label, low)
+        errors[field] = _("${field}: заполните поле.", mapping={"field": label}) if low == 1 else \
+            _("${field}: не короче ${low} знаков.", mapping={"field": label, "low": low})
     elif len(text) > high:
-        errors[field] = "%s: не длиннее %d знаков (сейчас %d)." % (label, high, len(text))
+        errors[field] = _("${field}: не длиннее ${high} знаков (сейчас ${length}).",
+                          mapping={"field": label, "high": high, "length": len(text)})
+
+
+def translated(request, errors):
+    """The form's messages in the reader's language, for the page."""
+    return {field: translate(request, message) for field, message in errors.items()}
+
+
+def file_errors(request, messages):
+    return " ".join(translate(request, m) for m in messages)
 
 
 @view_config(context=Folder, name="", content_type="appeal", plugin="appeals", permission="cabinet.view",
@@ -54,7 +68,7 @@ def my_appeals(context, request):
                 pages=page_count(total, PAGE_SIZE),
                 can_open=bool(writable_accounts(request, org)),
                 queue_url=request.resource_url(context, "@@queue") if is_appeals_staff(request, context) else None,
-                page_title="Мои обращения")
+                page_title=_("Мои обращения"))
 
 
 def _new_form(request, accounts, categories, values=None, errors=None):
@@ -62,8 +76,8 @@ def _new_form(request, accounts, categories, values=None, errors=None):
     if not values.get("account") and len(accounts) == 1:
         values["account"] = accounts[0].number
     return dict(base_namespace(request), accounts=accounts, categories=categories, values=values,
-                errors=errors or {}, accept=ACCEPT, hint=HINT, max_files=MAX_FILES, subject_max=SUBJECT_MAX,
-                text_max=TEXT_MAX, page_title="Новое обращение")
+                errors=translated(request, errors or {}), accept=ACCEPT, hint=HINT, max_files=MAX_FILES,
+                subject_max=SUBJECT_MAX, text_max=TEXT_MAX, page_title=_("Новое обращение"))
 
 
 @view_config(context=Folder, name="new", content_type="appeal", plugin="appeals", permission="cabinet.view",
@@ -80,15 +94,15 @@ def new_appeal(context, request):
     errors = {}
     account = next((a for a in accounts if a.number == values["account"]), None)
     if account is None:
-        errors["account"] = "Выберите лицевой счёт из списка ваших счетов."
+        errors["account"] = _("Выберите лицевой счёт из списка ваших счетов.")
     category = next((c for c in categories if c.__name__ == values["category"]), None)
     if category is None:
-        errors["category"] = "Выберите категорию обращения из списка."
-    check_text(errors, "subject", values["subject"], "Тема", low=3, high=SUBJECT_MAX)
-    check_text(errors, "text", values["text"], "Текст обращения")
-    uploads, file_errors = read_uploads(post.getall("files"))
-    if file_errors:
-        errors["files"] = " ".join(file_errors)
+        errors["category"] = _("Выберите категорию обращения из списка.")
+    check_text(errors, "subject", values["subject"], _("Тема"), low=3, high=SUBJECT_MAX)
+    check_text(errors, "text", values["text"], _("Текст обращения"))
+    uploads, problems = read_uploads(post.getall("files"))
+    if problems:
+        errors["files"] = file_errors(request, problems)
     if errors:
         request.response.status = 400
         return _new_form(request, accounts, categories, values, errors)
@@ -98,7 +112,8 @@ def new_appeal(context, request):
                          calendar=settings.calendar)
     notify(request, org, AppealOpened(appeal))
     notify_assignee(request, appeal, appeal.last_message(), opened=True)
-    request.session.flash("Обращение № %s отправлено. Ответ придёт сюда и на вашу почту." % appeal.number)
+    flash(request, _("Обращение № ${number} отправлено. Ответ придёт сюда и на вашу почту.",
+                     mapping={"number": appeal.number}))
     return HTTPFound(request.resource_url(appeal))
 
 
@@ -111,8 +126,9 @@ def appeal_namespace(context, request, values=None, errors=None):
         base_namespace(request), appeal=context, messages=context.messages(), history=context.visible_history(),
         can_reply=context.is_open, can_reopen=until is not None and now <= until, reopen_until=until,
         can_rate=context.status in ("resolved", "closed") and context.rating is None,
-        values=values or {}, errors=errors or {}, accept=ACCEPT, hint=HINT, text_max=TEXT_MAX,
-        comment_max=COMMENT_MAX, page_title="Обращение № %s" % context.number)
+        values=values or {}, errors=translated(request, errors or {}), accept=ACCEPT, hint=HINT,
+        text_max=TEXT_MAX, comment_max=COMMENT_MAX,
+        page_title=_("Обращение № ${number}", mapping={"number": context.number}))
 
 
 @view_config(context=Appeal, name="", plugin="appeals", permission="appeal.view",
@@ -132,16 +148,16 @@ def reply(context, request):
     text = clean_text(request.POST.get("text", ""))
     values = {"text": text}
     if context.status == "closed":
-        return _refused(context, request, 409, "reply", "Обращение закрыто — ответить в нём нельзя. "
-                        "Если вопрос остался, создайте новое обращение.", values)
+        return _refused(context, request, 409, "reply", _("Обращение закрыто — ответить в нём нельзя. "
+                        "Если вопрос остался, создайте новое обращение."), values)
     if context.status == "resolved":
-        return _refused(context, request, 409, "reply", "Обращение решено. Если вопрос не решён, "
-                        "возобновите его — форма ниже.", values)
+        return _refused(context, request, 409, "reply", _("Обращение решено. Если вопрос не решён, "
+                        "возобновите его — форма ниже."), values)
     errors = {}
-    check_text(errors, "text", text, "Текст ответа")
-    uploads, file_errors = read_uploads(request.POST.getall("files"))
-    if file_errors:
-        errors["files"] = " ".join(file_errors)
+    check_text(errors, "text", text, _("Текст ответа"))
+    uploads, problems = read_uploads(request.POST.getall("files"))
+    if problems:
+        errors["files"] = file_errors(request, problems)
     if errors:
         request.response.status = 400
         return appeal_namespace(context, request, values, errors)
@@ -151,7 +167,7 @@ def reply(context, request):
         context.set_status(now, login, name, "in_progress", by_resident=True)
     message = context.add_message(now, login, name, text, uploads)
     notify_assignee(request, context, message)
-    request.session.flash("Ответ отправлен.")
+    flash(request, _("Ответ отправлен."))
     return HTTPFound(request.resource_url(context))
 
 
@@ -162,7 +178,7 @@ def reopen(context, request):
     text = clean_text(request.POST.get("text", ""))
     values = {"reopen_text": text}
     errors = {}
-    check_text(errors, "reopen", text, "Почему вопрос не решён")
+    check_text(errors, "reopen", text, _("Почему вопрос не решён"))
     if errors:
         request.response.status = 400
         return appeal_namespace(context, request, values, errors)
@@ -171,9 +187,9 @@ def reopen(context, request):
     try:
         context.reopen(utcnow(), login, name, text, settings.reopen_days, settings.calendar)
     except AppealError as exc:
-        return _refused(context, request, 409, "reopen", str(exc), values)
+        return _refused(context, request, 409, "reopen", exc.message, values)
     notify_assignee(request, context, context.last_message())
-    request.session.flash("Обращение возобновлено.")
+    flash(request, _("Обращение возобновлено."))
     return HTTPFound(request.resource_url(context))
 
 
@@ -187,14 +203,14 @@ def rate(context, request):
     except ValueError:
         score = 0
     if not 1 <= score <= 5:
-        return _refused(context, request, 400, "rate", "Выберите оценку от 1 до 5.", values)
+        return _refused(context, request, 400, "rate", _("Выберите оценку от 1 до 5."), values)
     if len(comment) > COMMENT_MAX:
-        return _refused(context, request, 400, "rate", "Комментарий к оценке: не длиннее %d знаков." % COMMENT_MAX,
-                        values)
+        return _refused(context, request, 400, "rate", _("Комментарий к оценке: не длиннее ${high} знаков.",
+                                                         mapping={"high": COMMENT_MAX}), values)
     login, name = actor(request)
     try:
         context.rate(utcnow(), login, name, score, comment)
     except AppealError as exc:
-        return _refused(context, request, 409, "rate", str(exc), values)
-    request.session.flash("Спасибо за оценку!")
+        return _refused(context, request, 409, "rate", exc.message, values)
+    flash(request, _("Спасибо за оценку!"))
     return HTTPFound(request.resource_url(context))

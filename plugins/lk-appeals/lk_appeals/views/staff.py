@@ -8,6 +8,7 @@ import datetime as dt
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
+from lk_platform.i18n import translate as translate_to
 from lk_platform.model.audit import audit
 from lk_platform.model.folders import Folder
 from lk_platform.model.platform import get_platform
@@ -15,15 +16,16 @@ from lk_platform.plugins.notify import notify
 from lk_platform.util.dates import utcnow
 
 from .. import queue
-from ..appeal import STATUSES, TEXT_MAX, TRANSITIONS, Appeal, building_labels
-from ..attachments import ACCEPT, HINT, read_uploads
-from ..category import MANAGE, eligible_staff, staff_roles
 from ..events import AppealAnswered, AppealStatusChanged
+from ..i18n import _
 from ..mail import notify_resident
+from ..models import STATUSES, TEXT_MAX, TRANSITIONS, Appeal
 from ..report import period_bounds, report_response
+from ..roles import MANAGE, eligible_staff, roles_of, staff_roles
 from ..settings import appeal_settings
-from . import actor, base_namespace, display_name
-from .resident import check_text, clean_text
+from ..uploads import ACCEPT, HINT, read_uploads
+from . import actor, base_namespace, display_name, flash, role_label, translate
+from .resident import check_text, clean_text, file_errors, translated
 
 REPORT_MAX_DAYS = 3 * 366
 #: Statuses an answer may set (closing is a status change of its own).
@@ -45,24 +47,22 @@ def due_state(appeal, now, soon_until):
     return ""
 
 
-def _my_roles(request, organisation):
-    login = request.authenticated_userid
-    roles = set()
-    node = organisation
-    from lk_platform.model.organisations import Organisation
-    while isinstance(node, Organisation):
-        roles.update(node.staff.get(login, ()))
-        node = node.__parent__
-    return sorted(roles)
-
-
 def owner_label(request, appeal, roles_by_name):
     if appeal.assignee:
         return display_name(request, appeal.assignee)
     if appeal.assignee_role:
-        role = roles_by_name.get(appeal.assignee_role)
-        return "роль: %s" % (role.title if role is not None else appeal.assignee_role)
+        return assignee_label(request, "role:" + appeal.assignee_role, roles_by_name)
     return ""
+
+
+def assignee_label(request, value, roles_by_name):
+    """A recorded assignee (a login or ``role:<name>``) as pages show it."""
+    if value.startswith("role:"):
+        role = roles_by_name.get(value[5:])
+        return translate(request, role_label(role.title if role is not None else value[5:]))
+    if value and " " not in value:
+        return display_name(request, value)
+    return value        # recorded by an older version as text ("роль <name>")
 
 
 @view_config(context=Folder, name="queue", content_type="appeal", plugin="appeals", permission=MANAGE,
@@ -75,7 +75,7 @@ def queue_page(context, request):
     soon_until = settings.calendar.add_work_hours(now, settings.soon_hours)
     flt = queue.QueueFilter.from_params(request.GET)
     login = request.authenticated_userid
-    roles = _my_roles(request, org)
+    roles = roles_of(login, org)
     common = dict(login=login, roles=roles, now=now, soon_until=soon_until)
     query = queue.staff_query(context, flt, **common)
     total, appeals = queue.run(context, query, sort=flt.sort, offset=(flt.page - 1) * queue.PAGE_SIZE,
@@ -87,7 +87,7 @@ def queue_page(context, request):
         "mine": queue.count(context, queue.staff_query(context, queue.QueueFilter(assignee="me"), **common)),
     }
     categories = org.get("appeal_categories")
-    labels = building_labels(context) if hasattr(context, "appeal_buildings") else {}
+    labels = queue.building_labels(context) if hasattr(context, "appeal_buildings") else {}
     roles_by_name = {r.name: r for r in staff_roles(request.registry)}
 
     def link(**changes):
@@ -100,7 +100,7 @@ def queue_page(context, request):
         staff=[(lg, display_name(request, lg)) for lg in eligible_staff(org, request.registry)],
         buildings=sorted(labels.items(), key=lambda kv: kv[1]),
         due=lambda a: due_state(a, now, soon_until), owner=lambda a: owner_label(request, a, roles_by_name),
-        page_title="Обращения жителей")
+        page_title=_("Обращения жителей"))
 
 
 def manage_namespace(context, request, values=None, errors=None):
@@ -121,10 +121,11 @@ def manage_namespace(context, request, values=None, errors=None):
         answer_moves=[(s, STATUSES[s]) for s in TRANSITIONS.get(context.status, ())
                       if s in ANSWER_MOVES],
         staff=[(lg, display_name(request, lg)) for lg in eligible_staff(org, request.registry)],
-        roles=[(r.name, str(r.title)) for r in roles], values=values or {}, errors=errors or {},
+        roles=[(r.name, r.title) for r in roles], values=values or {}, errors=translated(request, errors or {}),
         accept=ACCEPT, hint=HINT, text_max=TEXT_MAX, display_name=lambda lg: display_name(request, lg),
+        assignee=lambda value: assignee_label(request, value, roles_by_name),
         queue_url=request.resource_url(context.__parent__, "@@queue"),
-        page_title="Обращение № %s" % context.number)
+        page_title=_("Обращение № ${number}", mapping={"number": context.number}))
 
 
 @view_config(context=Appeal, name="manage", plugin="appeals", permission=MANAGE,
@@ -139,7 +140,7 @@ def _refused(context, request, status, field, message, values):
 
 
 def _back(request, context, message):
-    request.session.flash(message)
+    flash(request, message)
     return HTTPFound(request.resource_url(context, "@@manage"))
 
 
@@ -153,19 +154,19 @@ def answer(context, request):
         status_after = ""
     values = {"answer_text": text, "answer_status": status_after}
     if context.status == "closed":
-        return _refused(context, request, 409, "answer", "Обращение закрыто — ответить в нём нельзя. "
-                        "Заметку для коллег добавить можно.", values)
+        return _refused(context, request, 409, "answer", _("Обращение закрыто — ответить в нём нельзя. "
+                        "Заметку для коллег добавить можно."), values)
     errors = {}
-    check_text(errors, "answer_text", text, "Текст ответа")
+    check_text(errors, "answer_text", text, _("Текст ответа"))
     if status_after and status_after not in ANSWER_MOVES:
-        errors["answer_status"] = ("С ответом статус можно сменить только на «В работе», «Ждёт ответа жителя» "
-                                   "или «Решено»; закрывают обращение сменой статуса.")
+        errors["answer_status"] = _("С ответом статус можно сменить только на «В работе», «Ждёт ответа жителя» "
+                                    "или «Решено»; закрывают обращение сменой статуса.")
     elif status_after and not context.can_move(status_after):
-        errors["answer_status"] = "Из статуса «%s» нельзя перейти в «%s»." % (
-            context.status_title, STATUSES.get(status_after, status_after))
-    uploads, file_errors = read_uploads(request.POST.getall("files"))
-    if file_errors:
-        errors["answer_files"] = " ".join(file_errors)
+        errors["answer_status"] = _("Из статуса «${old}» нельзя перейти в «${new}».", mapping={
+            "old": context.status_title, "new": STATUSES.get(status_after, status_after)})
+    uploads, problems = read_uploads(request.POST.getall("files"))
+    if problems:
+        errors["answer_files"] = file_errors(request, problems)
     if errors:
         request.response.status = 400
         return manage_namespace(context, request, values, errors)
@@ -189,7 +190,7 @@ def answer(context, request):
     if context.status != old:
         notify(request, org, AppealStatusChanged(context, old, context.status))
     notify_resident(request, context, message, old)
-    return _back(request, context, "Ответ отправлен жителю.")
+    return _back(request, context, _("Ответ отправлен жителю."))
 
 
 @view_config(context=Appeal, name="note", plugin="appeals", permission=MANAGE, request_method="POST",
@@ -197,17 +198,17 @@ def answer(context, request):
 def note(context, request):
     text = clean_text(request.POST.get("text", ""))
     errors = {}
-    check_text(errors, "note_text", text, "Заметка")
-    uploads, file_errors = read_uploads(request.POST.getall("files"))
-    if file_errors:
-        errors["note_files"] = " ".join(file_errors)
+    check_text(errors, "note_text", text, _("Заметка"))
+    uploads, problems = read_uploads(request.POST.getall("files"))
+    if problems:
+        errors["note_files"] = file_errors(request, problems)
     if errors:
         request.response.status = 400
         return manage_namespace(context, request, {"note_text": text}, errors)
     login, name = actor(request)
     context.add_message(utcnow(), login, name, text, uploads, staff=True, internal=True)
     audit(request, "appeal:note", context, {"note": (None, text)})
-    return _back(request, context, "Заметка добавлена (жителю не видна).")
+    return _back(request, context, _("Заметка добавлена (жителю не видна)."))
 
 
 @view_config(context=Appeal, name="status", plugin="appeals", permission=MANAGE, request_method="POST",
@@ -219,12 +220,12 @@ def change_status(context, request):
     values = {"status": new, "status_comment": comment}
     errors = {}
     if new not in STATUSES:
-        errors["status"] = "Выберите новый статус."
+        errors["status"] = _("Выберите новый статус.")
     elif not context.can_move(new):
-        return _refused(context, request, 409, "status", "Из статуса «%s» нельзя перейти в «%s»." % (
-            context.status_title, STATUSES[new]), values)
+        return _refused(context, request, 409, "status", _("Из статуса «${old}» нельзя перейти в «${new}».", mapping={
+            "old": context.status_title, "new": STATUSES[new]}), values)
     if comment:
-        check_text(errors, "status_comment", comment, "Комментарий")
+        check_text(errors, "status_comment", comment, _("Комментарий"))
     if errors:
         request.response.status = 400
         return manage_namespace(context, request, values, errors)
@@ -240,7 +241,7 @@ def change_status(context, request):
     if message is not None:
         notify(request, org, AppealAnswered(context, message))
     notify_resident(request, context, message, old)
-    return _back(request, context, "Статус: %s." % context.status_title)
+    return _back(request, context, _("Статус: ${status}.", mapping={"status": context.status_title}))
 
 
 @view_config(context=Appeal, name="assign", plugin="appeals", permission=MANAGE, request_method="POST",
@@ -257,14 +258,14 @@ def assign(context, request):
     elif target == "":
         assignee, role = "", ""
     else:
-        return _refused(context, request, 400, "assign", "Выберите сотрудника или роль из списка.",
+        return _refused(context, request, 400, "assign", _("Выберите сотрудника или роль из списка."),
                         {"assignee": target})
     old = context.assignee or context.assignee_role
     login, name = actor(request)
     if context.assign(utcnow(), login, name, assignee, role):
         audit(request, "appeal:assign", context, {"assignee": (old, assignee or role)})
-        return _back(request, context, "Исполнитель изменён.")
-    return _back(request, context, "Исполнитель тот же.")
+        return _back(request, context, _("Исполнитель изменён."))
+    return _back(request, context, _("Исполнитель тот же."))
 
 
 # The generated admin must not edit or delete appeals: their correspondence
@@ -274,7 +275,7 @@ def assign(context, request):
 @view_config(context=Appeal, name="delete", plugin="appeals", permission=MANAGE)
 def not_editable(context, request):
     if request.view_name != "admin":
-        request.session.flash("Обращения не редактируются и не удаляются: их переписка хранится полностью.")
+        flash(request, _("Обращения не редактируются и не удаляются: их переписка хранится полностью."))
     return HTTPFound(request.resource_url(context, "@@manage"))
 
 
@@ -288,8 +289,8 @@ def _parse_day(value):
 
 
 def report_namespace(context, request, values, errors=None):
-    return dict(base_namespace(request), folder=context, values=values, errors=errors or {},
-                page_title="Отчёт по обращениям")
+    return dict(base_namespace(request), folder=context, values=values, errors=translated(request, errors or {}),
+                page_title=_("Отчёт по обращениям"))
 
 
 @view_config(context=Folder, name="report", content_type="appeal", plugin="appeals", permission=MANAGE,
@@ -308,13 +309,13 @@ def report_csv(context, request):
     first, last = _parse_day(values["from"]), _parse_day(values["to"])
     errors = {}
     if first is None:
-        errors["from"] = "Начало периода: дата вида ГГГГ-ММ-ДД."
+        errors["from"] = _("Начало периода: дата вида ГГГГ-ММ-ДД.")
     if last is None:
-        errors["to"] = "Конец периода: дата вида ГГГГ-ММ-ДД."
+        errors["to"] = _("Конец периода: дата вида ГГГГ-ММ-ДД.")
     if first and last and last < first:
-        errors["to"] = "Конец периода раньше начала."
+        errors["to"] = _("Конец периода раньше начала.")
     elif first and last and (last - first).days > REPORT_MAX_DAYS:
-        errors["to"] = "Период не длиннее трёх лет."
+        errors["to"] = _("Период не длиннее трёх лет.")
     if errors:
         request.response.status = 400
         return report_namespace(context, request, values, errors)
@@ -322,7 +323,11 @@ def report_csv(context, request):
     encoding = "cp1251" if values["encoding"] == "cp1251" else "utf-8"
     start, end = period_bounds(org, first, last)
     staff_names = {lg: display_name(request, lg) for lg in eligible_staff(org, request.registry)}
-    staff_names.update({"role:" + r.name: "роль: %s" % r.title for r in staff_roles(request.registry)})
+    staff_names.update({"role:" + r.name: translate(request, role_label(r.title)) for r in staff_roles(request.registry)})
     audit(request, "appeal:export", context, {"period": (None, "%s — %s" % (first, last))})
+    # The rows are written after the view has returned: they translate
+    # through the core's out-of-request translator, in the reader's language.
+    locale, registry = request.locale_name, request.registry
     return report_response(context, org.tz, appeal_settings(org).calendar, start, end, staff_names,
-                           "appeals-%s-%s.csv" % (first, last), encoding)
+                           "appeals-%s-%s.csv" % (first, last), encoding,
+                           translate=lambda message: translate_to(message, locale, registry))

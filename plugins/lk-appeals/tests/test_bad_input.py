@@ -1,7 +1,7 @@
 """Bad input gets a clear answer and leaves nothing half-stored."""
 import os
 
-from lk_appeals.attachments import MAX_FILE_BYTES
+from lk_appeals.uploads import MAX_FILE_BYTES
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 4000
 

@@ -195,3 +195,11 @@ def test_a_category_from_the_generated_admin_routes_and_sets_the_sla(appeals, ne
     assert "Опять шумят" in mail["body"] and "/appeals/%s/@@manage" % number in mail["body"]
     # An accounts clerk may not edit categories.
     appeals.browser("clerk.vodokanal").get("/o/vodokanal/appeal_categories/@@add", status=403)
+
+
+def test_staff_admin_links_are_in_the_appeals_area():
+    from lk_appeals import plugin
+    from lk_platform.plugins.declarations import ADMIN_GROUPS
+    items = plugin.lk_admin_menu(request=None, organisation=None)
+    assert [i.url for i in items] == ["appeals/@@queue", "appeals/@@report", "appeal_categories/@@admin"]
+    assert {i.group for i in items} == {"appeals"} and "appeals" in ADMIN_GROUPS

@@ -1,10 +1,13 @@
-"""The working calendar SLA deadlines are counted in."""
+"""The working calendar SLA deadlines are counted in, and the organisation's
+settings that shape it."""
 import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from lk_appeals.settings import AppealSettingsSchema, appeal_settings, parse_dates
+from lk_appeals.schemas import SettingsSchema
+from lk_appeals.settings import appeal_settings, parse_dates
 from lk_appeals.workdays import WorkCalendar
+from lk_platform.i18n import translate
 
 MSK = ZoneInfo("Europe/Moscow")
 YEKT = ZoneInfo("Asia/Yekaterinburg")
@@ -69,9 +72,9 @@ def test_working_time_between_two_moments():
 def test_settings_are_read_over_defaults_and_validated():
     dates, errors = parse_dates("01.12.2026\n\n2026-12-02\n31.02.2026")
     assert dates == [dt.date(2026, 12, 1), dt.date(2026, 12, 2)]
-    assert errors == ["строка 4: «31.02.2026» — не дата вида ДД.ММ.ГГГГ"]
+    assert [translate(e) for e in errors] == ["строка 4: «31.02.2026» — не дата вида ДД.ММ.ГГГГ"]
 
-    schema = AppealSettingsSchema()
+    schema = SettingsSchema()
     import colander
     try:
         schema.deserialize({"reopen_days": "7", "work_start": "18", "work_end": "9", "holidays": "завтра",
@@ -106,3 +109,27 @@ def test_counting_working_days_agrees_with_the_day_by_day_rule():
     # A whole year at once.
     year = sum(cal.is_workday(dt.date(2026, 1, 1) + dt.timedelta(days=i)) for i in range(365))
     assert cal.work_hours_between(at(2026, 1, 1), at(2027, 1, 1)) == Decimal(year * 9)
+
+
+def test_holidays_from_the_settings_form_move_deadlines(appeals, new_number):
+    admin = appeals.browser("admin.vodokanal")
+    form = admin.get("/o/vodokanal/@@plugin-settings/appeals").forms["lkform"]
+    form["holidays"] = "31.02.2026"
+    page = form.submit(status=200)
+    assert "строка 1: «31.02.2026» — не дата вида ДД.ММ.ГГГГ" in page.text
+    form = page.forms["lkform"]
+    tomorrow = (dt.datetime.now(MSK) + dt.timedelta(days=1)).date()
+    days = "\n".join((tomorrow + dt.timedelta(days=i)).strftime("%d.%m.%Y") for i in range(30))
+    form["holidays"] = days
+    form.submit(status=302)
+    number = new_number(appeals.open())
+    with appeals.db() as platform:
+        appeal = platform.organisations["vodokanal"]["appeals"][number]
+        # Resolution days count from tomorrow, and the next thirty are off.
+        assert appeal.due_resolution.astimezone(MSK).date() >= tomorrow + dt.timedelta(days=30)
+    with appeals.db() as platform:
+        platform.organisations["vodokanal"].set_plugin_settings("appeals", {})
+    number = new_number(appeals.open())
+    with appeals.db() as platform:
+        appeal = platform.organisations["vodokanal"]["appeals"][number]
+        assert appeal.due_resolution.astimezone(MSK).date() < tomorrow + dt.timedelta(days=30)

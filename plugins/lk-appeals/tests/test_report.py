@@ -1,10 +1,8 @@
-"""The period report (CSV), the organisation's settings, the demo data."""
+"""The period report (CSV)."""
 import csv
 import datetime as dt
 import io
 import zoneinfo
-
-from lk_platform.demo import load_demo
 
 STAFF = "appeals.vodokanal"
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
@@ -85,42 +83,3 @@ def test_the_reports_of_the_demo_are_streamed_whole(appeals):
         today - dt.timedelta(days=60), today + dt.timedelta(days=1)))
     subjects = [r[6] for r in rows(response)[1:]]
     assert subjects == ["Ржавая вода из крана", "Нет горячей воды с 3 по 10 число", "Поверка счётчика холодной воды"]
-
-
-def test_holidays_from_the_settings_form_move_deadlines(appeals, new_number):
-    admin = appeals.browser("admin.vodokanal")
-    form = admin.get("/o/vodokanal/@@plugin-settings/appeals").forms["lkform"]
-    form["holidays"] = "31.02.2026"
-    page = form.submit(status=200)
-    assert "строка 1: «31.02.2026» — не дата вида ДД.ММ.ГГГГ" in page.text
-    form = page.forms["lkform"]
-    tomorrow = (dt.datetime.now(MSK) + dt.timedelta(days=1)).date()
-    days = "\n".join((tomorrow + dt.timedelta(days=i)).strftime("%d.%m.%Y") for i in range(30))
-    form["holidays"] = days
-    form.submit(status=302)
-    number = new_number(appeals.open())
-    with appeals.db() as platform:
-        appeal = platform.organisations["vodokanal"]["appeals"][number]
-        # Resolution days count from tomorrow, and the next thirty are off.
-        assert appeal.due_resolution.astimezone(MSK).date() >= tomorrow + dt.timedelta(days=30)
-    with appeals.db() as platform:
-        platform.organisations["vodokanal"].set_plugin_settings("appeals", {})
-    number = new_number(appeals.open())
-    with appeals.db() as platform:
-        appeal = platform.organisations["vodokanal"]["appeals"][number]
-        assert appeal.due_resolution.astimezone(MSK).date() < tomorrow + dt.timedelta(days=30)
-
-
-def test_demo_data_is_idempotent(appeals, lk_demo):
-    before = {org: appeals.count(org) for org in ("vodokanal", "uk-dom", "uk-dom-sever")}
-    assert before == {"vodokanal": 3, "uk-dom": 1, "uk-dom-sever": 1}
-    with appeals.db() as platform:
-        load_demo(platform, lk_demo.registry)
-    assert {org: appeals.count(org) for org in before} == before
-    with appeals.db() as platform:
-        assert len(platform.organisations["vodokanal"]["appeal_categories"]) == 5
-        assert platform.organisations["uk-dom"].staff["appeals.ukdom"] == ("appeals_operator",)
-        roof = platform.organisations["uk-dom"]["appeals"]["1"]
-        assert roof.status == "waiting" and [a.content_type for a in roof._attachments.values()] == ["image/png"]
-    # The demo staff member logs in with the demo password.
-    assert appeals.browser("appeals.ukdom").get("/o/uk-dom/appeals/@@queue").status_int == 200

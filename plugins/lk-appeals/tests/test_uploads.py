@@ -1,8 +1,9 @@
-"""Attachment checks: the type comes from the content, with limits."""
+"""Upload checks: the type comes from the content, with limits."""
 import io
 
-from lk_appeals.attachments import MAX_FILE_BYTES, MAX_FILES, read_uploads
 from lk_appeals.demo import demo_png
+from lk_appeals.uploads import MAX_FILE_BYTES, MAX_FILES, read_uploads
+from lk_platform.i18n import translate
 from lk_platform.util.files import safe_filename, sniff
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 400
@@ -27,18 +28,18 @@ def test_types_are_told_by_content(jpeg):
 def test_an_executable_named_jpg_is_refused(jpeg):
     uploads, errors = read_uploads([Field("photo.jpg", jpeg), Field("котик.jpg", EXE)])
     assert uploads == []          # nothing of a bad batch is kept
-    assert errors == ["Файл «котик.jpg» не является фотографией (JPEG, PNG, WEBP) или документом PDF — "
+    assert [translate(e) for e in errors] == ["Файл «котик.jpg» не является фотографией (JPEG, PNG, WEBP) или документом PDF — "
                       "такие файлы не принимаются."]
 
 
 def test_size_count_and_empty_files(jpeg):
     big = jpeg + b"\x00" * MAX_FILE_BYTES
     _uploads, errors = read_uploads([Field("big.jpg", big)])
-    assert errors == ["Файл «big.jpg» больше 10 МБ — уменьшите фото или разделите документ."]
+    assert [translate(e) for e in errors] == ["Файл «big.jpg» больше 10 МБ — уменьшите фото или разделите документ."]
     _uploads, errors = read_uploads([Field("%d.jpg" % i, jpeg) for i in range(MAX_FILES + 1)])
-    assert errors == ["Можно приложить не больше 5 файлов, выбрано 6."]
+    assert [translate(e) for e in errors] == ["Можно приложить не больше 5 файлов, выбрано 6."]
     _uploads, errors = read_uploads([Field("empty.pdf", b"")])
-    assert errors == ["Файл «empty.pdf» пустой."]
+    assert [translate(e) for e in errors] == ["Файл «empty.pdf» пустой."]
     uploads, errors = read_uploads([Field("a.jpg", jpeg), "", Field("b.png", demo_png())])
     assert errors == [] and [u.content_type for u in uploads] == ["image/jpeg", "image/png"]
 

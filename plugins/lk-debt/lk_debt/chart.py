@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 from html import escape
 
-from .formatting import rub
-from .i18n import RUSSIAN, _
+from lk_platform.util import periods
+
+from .i18n import _
+from .money import rub
 
 WIDTH, HEIGHT = 720, 280
 LEFT, RIGHT, TOP, BOTTOM = 78, 10, 34, 30
@@ -32,9 +34,10 @@ def _axis(value: float) -> str:
 
 
 def render(series, chart_id: str = "debt-chart", title: str = "", desc: str = "", show_paid: bool = True,
-           t=RUSSIAN) -> str:
+           translate=None) -> str:
     """``series``: ``[(period, charged_kopecks, paid_kopecks), ...]`` oldest first;
-    ``t``: the request's ``i18n.Words``."""
+    ``translate``: the request's ``localizer.translate`` (Russian without it)."""
+    t = translate or (lambda message: message.interpolate())
     n = len(series)
     title_id, desc_id = chart_id + "-title", chart_id + "-desc"
     head = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="debt-chart" id="%s" role="img" '
@@ -84,7 +87,7 @@ def render(series, chart_id: str = "debt-chart", title: str = "", desc: str = ""
     out.append('<g class="bars">')
     for i, (period, charged, paid) in enumerate(series):
         x0 = LEFT + i * group + group * (0.1 if show_paid else 0.15)
-        name = t.label(period)
+        name = periods.label(period, translate)
         for value, cls, what, offset in ((charged, "bar-charged", charged_word, 0),
                                          (paid, "bar-paid", paid_word, bar) if show_paid else (None,) * 4):
             if value is None:
@@ -95,7 +98,7 @@ def render(series, chart_id: str = "debt-chart", title: str = "", desc: str = ""
                        % (x0 + offset, top, bar, max(height, 0.5), cls, FILLS[cls], name, what, rub(value)))
         if i % label_every == 0:
             out.append('<text x="%.1f" y="%d" text-anchor="middle" class="axis" font-size="12">%s</text>'
-                       % (LEFT + i * group + group / 2, HEIGHT - 10, t.label_short(period)))
+                       % (LEFT + i * group + group / 2, HEIGHT - 10, periods.label_short(period, translate)))
     out.append('</g><line class="baseline" stroke="#5b6470" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/></svg>'
                % (LEFT, WIDTH - RIGHT, zero, zero))
     return "".join(out)

@@ -8,9 +8,9 @@ import itertools
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import periods
-from .content import PERIODS, BillingPeriod
-from .ledger import ServiceLine, ledger_for
+from lk_platform.util import periods
+
+from .models import PERIODS, BillingPeriod, ServiceLine, ledger_for
 
 MONTHS = 36
 CENT = Decimal("0.01")

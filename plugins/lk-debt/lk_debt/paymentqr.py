@@ -13,6 +13,8 @@ import re
 from decimal import Decimal
 from typing import Mapping
 
+from .i18n import _
+
 HEADER = "ST0001"
 #: encoding digit -> Python codec
 ENCODINGS = {"1": "cp1251", "2": "utf-8", "3": "koi8-r"}
@@ -30,7 +32,13 @@ _SPACES = re.compile(r"\s+")
 
 
 class PaymentQRError(ValueError):
-    """The fields cannot make a valid payment QR code (Russian message)."""
+    """The fields cannot make a valid payment QR code: ``str()`` is the
+    Russian message, ``message`` the same as a translation string (for the
+    reader's language)."""
+
+    def __init__(self, message):
+        super().__init__(message.interpolate())
+        self.message = message
 
 
 def _clean(value) -> str:
@@ -40,11 +48,11 @@ def _clean(value) -> str:
 
 def _amount(key, value) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise PaymentQRError("%s: сумма в копейках должна быть целым числом" % key)
+        raise PaymentQRError(_("${key}: сумма в копейках должна быть целым числом", mapping={"key": key}))
     if isinstance(value, Decimal) and value != value.to_integral_value():
-        raise PaymentQRError("%s: сумма в копейках должна быть целым числом" % key)
+        raise PaymentQRError(_("${key}: сумма в копейках должна быть целым числом", mapping={"key": key}))
     if value < 0:
-        raise PaymentQRError("%s: сумма не может быть отрицательной" % key)
+        raise PaymentQRError(_("${key}: сумма не может быть отрицательной", mapping={"key": key}))
     return str(int(value))
 
 
@@ -54,25 +62,28 @@ def normalise(fields: Mapping[str, object]) -> dict:
     for key in REQUIRED:
         value = _clean(fields.get(key) or "")
         if not value:
-            raise PaymentQRError("Не заполнен обязательный реквизит %s" % key)
+            raise PaymentQRError(_("Не заполнен обязательный реквизит ${key}", mapping={"key": key}))
         out[key] = value
     for key, value in fields.items():
         if key in REQUIRED:
             continue
         if not _KEY.match(key):
-            raise PaymentQRError("Недопустимое имя реквизита %r" % key)
+            raise PaymentQRError(_("Недопустимое имя реквизита ${key}", mapping={"key": repr(key)}))
         if value is None or value == "":
             continue
         out[key] = _amount(key, value) if key in ("Sum", "AddAmount") else _clean(value)
     for key, value in out.items():
         if key in _DIGITS and (not value.isdigit() or len(value) not in _DIGITS[key]):
-            raise PaymentQRError("%s: нужно %s цифр" % (key, " или ".join(map(str, _DIGITS[key]))))
+            count = _DIGITS[key]
+            raise PaymentQRError(_("${key}: нужно ${count} цифр", mapping={"key": key, "count": count[0]})
+                                 if len(count) == 1 else _("${key}: нужно ${count} или ${other} цифр", mapping={
+                                     "key": key, "count": count[0], "other": count[1]}))
         limit = MAX_LENGTH.get(key)
         if limit and len(value) > limit:
             if key in ("Name", "Purpose", "PayerAddress", "BankName"):
                 out[key] = value[:limit].rstrip()
             else:
-                raise PaymentQRError("%s: не длиннее %d знаков" % (key, limit))
+                raise PaymentQRError(_("${key}: не длиннее ${limit} знаков", mapping={"key": key, "limit": limit}))
     return out
 
 
@@ -80,21 +91,21 @@ def choose_separator(values) -> str:
     for candidate in SEPARATORS:
         if not any(candidate in value for value in values):
             return candidate
-    raise PaymentQRError("Не удалось выбрать разделитель: каждый допустимый символ встречается в реквизитах")
+    raise PaymentQRError(_("Не удалось выбрать разделитель: каждый допустимый символ встречается в реквизитах"))
 
 
 def build(fields: Mapping[str, object], encoding: str = "2") -> str:
     """The QR text for ``fields`` (``Sum`` and ``AddAmount`` in kopecks, int)."""
     if encoding not in ENCODINGS:
-        raise PaymentQRError("Неизвестная кодировка %r" % encoding)
+        raise PaymentQRError(_("Неизвестная кодировка ${encoding}", mapping={"encoding": repr(encoding)}))
     values = normalise(fields)
     separator = choose_separator(values.values())
     text = HEADER + encoding + separator + separator.join("%s=%s" % kv for kv in values.items())
     try:
         text.encode(ENCODINGS[encoding])
     except UnicodeEncodeError as exc:
-        raise PaymentQRError("Символ %r не представим в кодировке %s" % (exc.object[exc.start],
-                                                                       ENCODINGS[encoding]))
+        raise PaymentQRError(_("Символ ${char} не представим в кодировке ${encoding}", mapping={
+            "char": repr(exc.object[exc.start]), "encoding": ENCODINGS[encoding]}))
     return text
 
 
@@ -108,21 +119,21 @@ def parse(data) -> dict:
     if isinstance(data, (bytes, bytearray)):
         head = bytes(data[:8]).decode("ascii", errors="replace")
         if not head.startswith(HEADER) or len(head) < 8 or head[6] not in ENCODINGS:
-            raise PaymentQRError("Это не платёжный QR-код ST0001")
+            raise PaymentQRError(_("Это не платёжный QR-код ST0001"))
         data = bytes(data).decode(ENCODINGS[head[6]])
     text = str(data)
     if not text.startswith(HEADER) or len(text) < 8 or text[6] not in ENCODINGS:
-        raise PaymentQRError("Это не платёжный QR-код ST0001")
+        raise PaymentQRError(_("Это не платёжный QR-код ST0001"))
     separator = text[7]
     out = {}
     for part in text[8:].split(separator):
         key, eq, value = part.partition("=")
         if not eq or not _KEY.match(key):
-            raise PaymentQRError("Испорченная пара %r" % part[:40])
+            raise PaymentQRError(_("Испорченная пара ${pair}", mapping={"pair": repr(part[:40])}))
         out[key] = value
     missing = [k for k in REQUIRED if not out.get(k)]
     if missing:
-        raise PaymentQRError("Нет обязательных реквизитов: %s" % ", ".join(missing))
+        raise PaymentQRError(_("Нет обязательных реквизитов: ${keys}", mapping={"keys": ", ".join(missing)}))
     return out
 
 

@@ -2,7 +2,8 @@
 its figures, the payee's details, the ST00012 payment QR code, and the PDF.
 
 One template (``templates/receipt.pt``) serves the printable HTML page and
-the PDF, which WeasyPrint renders from the same HTML.
+the PDF, which WeasyPrint renders from the same HTML, both in the reader's
+language. The QR code's payment purpose stays Russian: banks read it.
 """
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import threading
 from decimal import Decimal
 
 from lk_platform.theming.themes import render
+from lk_platform.util import periods
 
-from . import paymentqr, periods
-from .content import channel_title
-from .formatting import rub
-from .ledger import money
+from . import paymentqr
+from .i18n import _
+from .money import money, rub
+from .payments import channel_title
 from .schemas import BANK_FIELDS, settings_of
+from .status import due_date
 
 TEMPLATE = "lk_debt:templates/receipt.pt"
 ZERO = Decimal("0.00")
@@ -61,11 +64,13 @@ def qr_fields(payee: dict, account, period: int, to_pay: Decimal) -> dict:
 
 
 def receipt_data(request, organisation, account, ledger, period: int) -> dict | None:
-    """Everything the receipt template shows; None if there is no statement for ``period``."""
+    """Everything the receipt template shows, in the request's language;
+    None if there is no statement for ``period``."""
     statement = ledger.statement(period)
     row = ledger.row(period)
     if statement is None or row is None:
         return None
+    translate = request.localizer.translate
     settings = settings_of(organisation)
     payee = payee_of(organisation, settings)
     to_pay = max(row.closing, ZERO)
@@ -77,20 +82,22 @@ def receipt_data(request, organisation, account, ledger, period: int) -> dict | 
             qr = {"png": "data:image/png;base64," + base64.b64encode(paymentqr.png(data)).decode("ascii"),
                   "text": data.decode("utf-8"), "problem": ""}
         except paymentqr.PaymentQRError as exc:
-            qr["problem"] = "QR-код не сформирован: %s" % exc
+            qr["problem"] = _("QR-код не сформирован: ${problem}", mapping={"problem": translate(exc.message)})
     else:
-        qr["problem"] = "Банковские реквизиты организации не заполнены — QR-код для оплаты не сформирован."
+        qr["problem"] = _("Банковские реквизиты организации не заполнены — QR-код для оплаты не сформирован.")
     payments = [{"date": p.date, "amount": p.amount, "channel": channel_title(p.channel)}
                 for p in ledger.payments_in(period)]
     return {
         "organisation": organisation, "account": account, "period": period,
-        "period_label": periods.label(period), "period_short": periods.short(period),
-        "period_iso": periods.iso(period),
-        "due_date": periods.due_date(period, settings["due_day"]),
+        "period_label": periods.label(period, translate), "period_short": periods.short(period),
+        "period_iso": periods.iso(period), "lang": request.locale_name,
+        "due_date": due_date(period, settings["due_day"]),
         "payee": payee, "lines": statement.lines, "row": row, "to_pay": to_pay,
         "overpaid": max(-row.closing, ZERO), "payments": payments,
-        "opening_label": "Переплата на начало периода" if row.opening_k < 0 else "Долг на начало периода",
+        "opening_label": _("Переплата на начало периода") if row.opening_k < 0 else _("Долг на начало периода"),
         "show_penalties": bool(settings["show_penalties"]), "qr": qr,
+        "qr_alt": _("QR-код для оплаты: ${name}, лицевой счёт ${number}, период ${period}, сумма ${sum}", mapping={
+            "name": payee["name"], "number": account.number, "period": periods.short(period), "sum": rub(to_pay)}),
         "totals": {"accrued": money(statement.accrued_k), "recalculation": money(statement.recalculation_k),
                    "benefits": money(statement.benefits_k), "penalties": money(statement.penalties_k),
                    "total": money(statement.total_k)},
@@ -100,7 +107,8 @@ def receipt_data(request, organisation, account, ledger, period: int) -> dict | 
 
 def render_html(request, data: dict, for_pdf: bool = False) -> str:
     return render(request, TEMPLATE, dict(data, for_pdf=for_pdf, rub=rub,
-                                          page_title="Квитанция за " + data["period_label"]))
+                                          page_title=_("Квитанция за ${period}",
+                                                       mapping={"period": data["period_label"]})))
 
 
 #: PDFs rendered at once: a burst of downloads waits here instead of taking
@@ -124,10 +132,10 @@ def render_pdf(request, data: dict) -> bytes:
         PDF_SLOTS.release()
 
 
-def fingerprint(organisation, account, period: int) -> tuple:
+def fingerprint(organisation, account, period: int, locale: str) -> tuple:
     """What a receipt shows besides the ledger: a cached PDF is reused only
-    while none of it changed (and only on the day it was made)."""
-    return ("receipt.pdf", period, organisation.now().date(), tuple(sorted(settings_of(organisation).items())),
+    while none of it changed (and only on the day it was made), in its language."""
+    return ("receipt.pdf", period, locale, organisation.now().date(), tuple(sorted(settings_of(organisation).items())),
             organisation.legal_name, organisation.title, organisation.inn, organisation.kpp, organisation.address,
             organisation.phone, organisation.email, account.holder, account.address, account.area,
             account.residents)

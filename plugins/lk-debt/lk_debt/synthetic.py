@@ -15,9 +15,10 @@ import datetime as dt
 import time
 from decimal import Decimal
 
-from . import periods
+from lk_platform.util import periods
+
 from .demo import HOUSING
-from .ledger import LEDGERS, Ledger, ServiceLine, ledger_for
+from .models import LEDGERS, Ledger, ServiceLine, ledger_for
 
 BATCH = 1000
 VOLUMES = {"area": None, "people": None, "heat": (0.55, 1.45), "cold": (5.0, 16.0), "sewage": (8.0, 24.0),

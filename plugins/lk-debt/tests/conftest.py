@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from lk_debt.formatting import rub
+from lk_debt.money import rub
 from lk_platform.testing import DB, Browser, running_app
 
 ACC1 = "/o/vodokanal/accounts/1000001/"     # ivanov's

@@ -1,7 +1,7 @@
 """Demo accruals: 36 months per demo account, some in debt, some overpaid,
 bank details for the receipts, and idempotent."""
-from lk_debt import periods
 from lk_platform.demo import load_demo
+from lk_platform.util import periods
 
 
 def state(platform):

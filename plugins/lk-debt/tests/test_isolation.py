@@ -2,7 +2,7 @@
 periods, for every URL of the plugin: 403 or 404, never someone else's data."""
 import pytest
 
-from lk_debt import periods
+from lk_platform.util import periods
 
 RESIDENT_VIEWS = ("@@debt", "@@debt-period", "@@receipt", "@@receipt.pdf")
 STAFF_VIEWS = ("@@debt-ledger", "@@debt-edit")

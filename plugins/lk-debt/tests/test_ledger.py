@@ -7,7 +7,8 @@ import transaction
 import ZODB
 from ZODB.FileStorage import FileStorage
 
-from lk_debt.ledger import Ledger, ServiceLine, kopecks, money
+from lk_debt.models import Ledger, ServiceLine
+from lk_debt.money import kopecks, money
 
 D = Decimal
 

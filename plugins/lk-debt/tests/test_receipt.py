@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from lk_debt import paymentqr, periods
+from lk_debt import paymentqr
+from lk_platform.util import periods
 
 zxingcpp = pytest.importorskip("zxingcpp")
 

@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from lk_debt import demo, periods
-from lk_debt.formatting import rub
+from lk_debt import demo
+from lk_debt.money import rub
 from lk_platform.demo import DEMO_PASSWORD
 from lk_platform.model.accounts import Account
 from lk_platform.model.users import create_user, link_account
+from lk_platform.util import periods
 
 ACCOUNTS = 10
 MONTHS = 60

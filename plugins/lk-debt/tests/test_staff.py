@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from lk_debt import paymentqr, periods
+from lk_debt import paymentqr
+from lk_debt.status import due_date
+from lk_platform.util import periods
 
 ACC1 = "/o/vodokanal/accounts/1000001/"
 D = Decimal
@@ -355,7 +357,7 @@ def test_settings_are_edited_with_the_generated_form(debt):
     page = debt.browser("ivanov").get(ACC1 + "@@receipt?period=" + periods.iso(period))
     fields = paymentqr.parse(debt.decode_qr(debt.qr_images(page.text)[0]))
     assert fields["Name"] == "ООО «Водоканал-Сервис» (расчёты)"
-    assert "Оплатить до</dt><dd>%s" % periods.due_date(period, 15).strftime("%d.%m.%Y") in page.text
+    assert "Оплатить до</dt><dd>%s" % due_date(period, 15).strftime("%d.%m.%Y") in page.text
 
 
 def test_residents_cached_pages_follow_a_correction(debt, accountant):

@@ -1,7 +1,8 @@
 """Staff pages: find an account's ledger, see every period and payment, and
 correct a period's service lines with a form generated from ``LineSchema``.
 Every correction is audited with a field-by-field diff and recomputes the
-balances; a rejected form saves nothing."""
+balances; a rejected form saves nothing. Pages and messages are in the
+reader's language; the audit log's entries are stored in Russian."""
 from __future__ import annotations
 
 import deform
@@ -12,16 +13,15 @@ from lk_platform.admin.forms import make_form, validate
 from lk_platform.model.accounts import Account
 from lk_platform.model.audit import audit
 from lk_platform.model.organisations import Organisation
+from lk_platform.util import periods
 
-from . import periods, tablerows
-from .cabinet import Problem
-from .content import PAYMENTS, PERIODS, is_closed
-from .formatting import number, rub
-from .ledger import ServiceLine, ledger_for, ledgers
-from .schemas import NewStatementSchema, StatementSchema, is_blank_line, settings_of
+from .. import tablerows
+from ..i18n import _
+from ..models import PAYMENTS, PERIODS, ServiceLine, is_closed, ledger_for, ledgers
+from ..money import number, rub
+from ..schemas import NewStatementSchema, StatementSchema, is_blank_line, settings_of
+from . import COMMON, TEMPLATES, Problem
 
-COMMON = dict(plugin="debt")
-TEMPLATES = "lk_debt:templates/"
 BLANK_ROWS = 3
 
 
@@ -34,7 +34,7 @@ def debt_admin(context, request):
         accounts = context.get("accounts")
         if accounts is not None and accounts.get(number_text) is not None:
             return HTTPFound(request.resource_url(accounts[number_text], "@@debt-ledger"))
-        error = "Лицевой счёт № %s в организации не найден" % number_text
+        error = _("Лицевой счёт № ${number} в организации не найден", mapping={"number": number_text})
         request.response.status = 404
     folder = ledgers(context)
     settings = settings_of(context)
@@ -43,7 +43,7 @@ def debt_admin(context, request):
                 "settlement_account", "bank_name", "bic", "correspondent_account")),
             "payments_url": request.resource_url(context[PAYMENTS], "@@admin"),
             "periods_url": request.resource_url(context[PERIODS], "@@admin"),
-            "page_title": "Начисления"}
+            "page_title": _("Начисления")}
 
 
 @view_config(context=Account, name="debt-ledger", permission="debt.view", renderer=TEMPLATES + "ledger.pt",
@@ -57,11 +57,12 @@ def ledger_page(context, request):
     closed = {r.period for r in rows if is_closed(org, r.period)}
     return {"account": context, "ledger": ledger, "rows": rows, "payments": payments, "closed": closed,
             "can_manage": can_manage, "rub": rub, "periods": periods, "tablerows": tablerows,
-            "payments_folder": org[PAYMENTS], "page_title": "Начисления по л/с %s" % context.number}
+            "localize": request.localizer.translate, "payments_folder": org[PAYMENTS],
+            "page_title": _("Начисления по л/с ${number}", mapping={"number": context.number})}
 
 
 def _describe(line: ServiceLine) -> dict:
-    """Field title -> display value, for the audit diff."""
+    """Field title -> display value, for the audit diff (stored in Russian)."""
     return {"Исполнитель": line.supplier, "Ед. изм.": line.unit, "Объём": number(line.volume),
             "Тариф": number(line.tariff), "Начислено": rub(line.accrued_k), "Перерасчёт": rub(line.recalculation_k),
             "Льготы": rub(line.benefits_k), "Пени": rub(line.penalties_k)}
@@ -101,6 +102,7 @@ def diff_lines(period: int, old: tuple, new: tuple) -> dict:
 def edit_statement(context, request):
     org = request.organisation
     ledger = ledger_for(org, context.number, create=False)
+    translate = request.localizer.translate
     new = request.params.get("new") == "1"
     if new:
         period = None
@@ -112,12 +114,13 @@ def edit_statement(context, request):
         try:
             period = periods.parse(request.params.get("period", ""))
         except periods.BadPeriod as exc:
-            raise Problem(400, "Период: %s" % exc)
+            raise Problem(400, _("Период: ${problem}", mapping={"problem": translate(exc.message)}))
         if ledger is None or ledger.statement(period) is None:
-            raise Problem(404, "Начислений за %s по счёту %s нет" % (periods.label(period), context.number))
+            raise Problem(404, _("Начислений за ${period} по счёту ${number} нет", mapping={
+                "period": periods.label(period, translate), "number": context.number}))
         if is_closed(org, period):
-            raise Problem(409, "Период %s закрыт: исправления вносят перерасчётом в открытом периоде"
-                          % periods.label(period))
+            raise Problem(409, _("Период ${period} закрыт: исправления вносят перерасчётом в открытом периоде",
+                                 mapping={"period": periods.label(period, translate)}))
         rows = [l.as_form() for l in ledger.statement(period).lines]
         first = period == ledger.periods()[0]
     schema = NewStatementSchema() if new else StatementSchema()
@@ -129,11 +132,15 @@ def edit_statement(context, request):
     # No JavaScript needed: every row is on the page (blank ones are ignored),
     # and a row is removed with its own checkbox.
     schema["lines"].widget = deform.widget.SequenceWidget(min_len=count, max_len=count, orderable=False)
-    buttons = [deform.Button("save", "Сохранить")]
+    buttons = [deform.Button("save", _("Сохранить"))]
     if not new:
-        buttons.append(deform.Button("delete", "Удалить начисления за период", css_class="btn-danger"))
+        buttons.append(deform.Button("delete", _("Удалить начисления за период"), css_class="btn-danger"))
     form = make_form(request, schema, buttons=tuple(buttons), context=context)
-    title = ("Новый период" if new else "Начисления за %s" % periods.label(period)) + ", л/с %s" % context.number
+    if new:
+        title = _("Новый период, л/с ${number}", mapping={"number": context.number})
+    else:
+        title = _("Начисления за ${period}, л/с ${number}", mapping={
+            "period": periods.label(period, translate), "number": context.number})
     result = {"account": context, "title": title, "period": period, "page_title": title,
               "ledger_url": request.resource_url(context, "@@debt-ledger")}
     if request.method == "POST":
@@ -145,9 +152,10 @@ def edit_statement(context, request):
             period = appstruct["period"]
             problem = None
             if ledger is not None and ledger.statement(period) is not None:
-                problem = "За %s начисления уже есть — откройте период для исправления" % periods.label(period)
+                problem = _("За ${period} начисления уже есть — откройте период для исправления",
+                            mapping={"period": periods.label(period, translate)})
             elif is_closed(org, period):
-                problem = "Период %s закрыт" % periods.label(period)
+                problem = _("Период ${period} закрыт", mapping={"period": periods.label(period, translate)})
             if problem:
                 request.response.status = 400
                 return dict(result, form=form.render(_resubmitted(appstruct)), error=problem)
@@ -161,7 +169,8 @@ def edit_statement(context, request):
             changes["Основание"] = ("", reason)
             ledger.remove_statement(period)
             audit(request, "debt:delete-statement", context, changes)
-            request.session.flash("Начисления за %s удалены" % periods.label(period))
+            request.session.flash(translate(_("Начисления за ${period} удалены",
+                                              mapping={"period": periods.label(period, translate)})))
             return HTTPFound(result["ledger_url"])
         changes = diff_lines(period, old_statement.lines if old_statement is not None else (), tuple(lines))
         if first and "opening" in appstruct and ledger.opening != appstruct["opening"]:
@@ -169,14 +178,15 @@ def edit_statement(context, request):
         if old_statement is None:
             changes.setdefault("%s · период" % periods.short(period), ("", "добавлен"))
         if not changes:
-            request.session.flash("Изменений нет")
+            request.session.flash(translate(_("Изменений нет")))
             return HTTPFound(result["ledger_url"])
         changes["Основание"] = ("", reason)
         if first and "opening" in appstruct:
             ledger.set_opening(appstruct["opening"])
         ledger.set_statement(period, lines)
         audit(request, "debt:add-statement" if old_statement is None else "debt:edit-statement", context, changes)
-        request.session.flash("Начисления за %s сохранены, баланс пересчитан" % periods.label(period))
+        request.session.flash(translate(_("Начисления за ${period} сохранены, баланс пересчитан",
+                                          mapping={"period": periods.label(period, translate)})))
         return HTTPFound(result["ledger_url"])
     values = {"lines": rows + [{}] * BLANK_ROWS}
     if first:

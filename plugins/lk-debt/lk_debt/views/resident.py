@@ -5,27 +5,25 @@ another organisation's number a 404 (traversal finds nothing)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import quote
 
 from pyramid.response import Response
-from pyramid.view import exception_view_config, view_config
+from pyramid.view import view_config
 
 from lk_platform.cabinet import user_accounts
 from lk_platform.caching import rendercache
 from lk_platform.model.accounts import Account
 from lk_platform.model.organisations import Organisation
+from lk_platform.util import periods
 
-from . import chart, periods, tablerows
-from .content import channel_title
-from .formatting import balance_word, number, rub
-from .i18n import _, words
-from .ledger import ledger_for
-from .receipt import Busy, fingerprint, receipt_data, render_html, render_pdf
-from .schemas import settings_of
-from .status import status_for
-
-COMMON = dict(plugin="debt")
-TEMPLATES = "lk_debt:templates/"
+from .. import chart, tablerows
+from ..i18n import _
+from ..models import ledger_for
+from ..money import number, rub
+from ..payments import channel_title
+from ..receipt import Busy, fingerprint, receipt_data, render_html, render_pdf
+from ..schemas import settings_of
+from ..status import balance_word, due_date, status_for
+from . import COMMON, TEMPLATES, Problem, attachment
 
 
 def _ledger_of_context(context, request):
@@ -40,10 +38,9 @@ def _ledgers_of_user(context, request):
 
 
 def _helpers(request, **values):
-    t = words(request)
-    return dict(values, rub=rub, number=number, periods=periods, label=t.label, t=t,
-                balance_word=lambda kopecks: balance_word(kopecks, t),
-                channel_title=lambda code: channel_title(code, t), tablerows=tablerows)
+    translate = request.localizer.translate
+    return dict(values, rub=rub, number=number, periods=periods, label=lambda p: periods.label(p, translate),
+                localize=translate, balance_word=balance_word, channel_title=channel_title, tablerows=tablerows)
 
 
 @view_config(context=Organisation, name="debt", permission="cabinet.view", renderer=TEMPLATES + "overview.pt",
@@ -66,18 +63,18 @@ class Filters:
 
     def __init__(self, request, ledger, organisation):
         params = request.GET
-        self.t = words(request)
+        self.t = t = request.localizer.translate
         self.errors = []
         self.first = self._period(params.get("from", ""), _("Начало периода"), organisation)
         self.last = self._period(params.get("to", ""), _("Конец периода"), organisation)
         if self.first and self.last and self.first > self.last:
-            self.errors.append(self.t(_("Начало периода (${first}) позже конца (${last})", mapping={
+            self.errors.append(t(_("Начало периода (${first}) позже конца (${last})", mapping={
                 "first": periods.short(self.first), "last": periods.short(self.last)})))
             self.first = self.last = None
         service = params.get("service", "").strip()[:100]
         if service and service not in ledger.services:
-            self.errors.append(self.t(_("Услуги «${service}» в начислениях по этому счёту нет",
-                                        mapping={"service": service})))
+            self.errors.append(t(_("Услуги «${service}» в начислениях по этому счёту нет",
+                                   mapping={"service": service})))
             service = ""
         self.service = service
 
@@ -135,9 +132,9 @@ def history(context, request):
         request.response.status = 400
     base = request.resource_url(context)
     show_penalties = bool(settings["show_penalties"])
-    t = words(request)
-    key = ("history", base, show_penalties, filters.first, filters.last, filters.service, t.locale)
-    parts = rendercache.cached(ledger, key, lambda: _history_parts(ledger, filters, base, show_penalties, t))
+    translate = request.localizer.translate
+    key = ("history", base, show_penalties, filters.first, filters.last, filters.service, request.locale_name)
+    parts = rendercache.cached(ledger, key, lambda: _history_parts(ledger, filters, base, show_penalties, translate))
     return _helpers(request, account=context, ledger=ledger, status=status_for(org, context, settings),
                     filters=filters, base=base, parts=parts, show_penalties=show_penalties,
                     page_title=_("Начисления и оплата, л/с ${number}", mapping={"number": context.number}))
@@ -168,10 +165,10 @@ def _history_parts(ledger, filters, base, show_penalties, t) -> dict:
         title = t(_("График: начислено и оплачено по месяцам"))
     if series:
         desc = t(_("Столбцы по месяцам с ${first} по ${last}; те же суммы — в таблице под графиком.",
-                   mapping={"first": t.label(series[0][0]), "last": t.label(series[-1][0])}))
+                   mapping={"first": periods.label(series[0][0], t), "last": periods.label(series[-1][0], t)}))
     else:
         desc = t(_("Столбцы по месяцам; те же суммы — в таблице под графиком."))
-    parts["chart"] = chart.render(series, title=title, desc=desc, show_paid=show_paid, t=t)
+    parts["chart"] = chart.render(series, title=title, desc=desc, show_paid=show_paid, translate=t)
     parts["chart_rows"] = tablerows.chart_data(series, show_paid, t)
     parts["show_paid"] = show_paid
     parts["payments"] = tablerows.payments(payments[:500], t)
@@ -180,38 +177,17 @@ def _history_parts(ledger, filters, base, show_penalties, t) -> dict:
     return parts
 
 
-class Problem(Exception):
-    """A request we answer with a page saying what is wrong (and its status)."""
-
-    def __init__(self, status, message):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-@exception_view_config(Problem, renderer=TEMPLATES + "problem.pt")
-def problem_page(exc, request):
-    request.response.status = exc.status
-    message = words(request)(exc.message)
-    return {"message": message, "page_title": message}
-
-
 def _requested_period(request, ledger):
     """The ``period`` parameter, checked: a bad one is a 400, a period without accruals a 404."""
     text = request.GET.get("period", "")
     try:
         period = periods.parse(text)
     except periods.BadPeriod as exc:
-        raise Problem(400, _("Период: ${problem}", mapping={"problem": words(request)(exc.message)}))
+        raise Problem(400, _("Период: ${problem}", mapping={"problem": request.localizer.translate(exc.message)}))
     if ledger is None or ledger.statement(period) is None:
         raise Problem(404, _("Начислений за ${period} по этому счёту нет",
-                             mapping={"period": words(request).label(period)}))
+                             mapping={"period": periods.label(period, request.localizer.translate)}))
     return period
-
-
-def _attachment(name: str) -> str:
-    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)
-    return "attachment; filename=\"%s\"; filename*=UTF-8''%s" % (ascii_name, quote(name))
 
 
 @view_config(context=Account, name="debt-period", permission="account.view", renderer=TEMPLATES + "period.pt",
@@ -226,12 +202,11 @@ def period_page(context, request):
     earlier, later = ledger.periods(None, period - 1), ledger.periods(period + 1, None)
     before = earlier[-1] if earlier else None
     after = later[0] if later else None
-    t = words(request)
     return _helpers(request, account=context, ledger=ledger, period=period, statement=statement, row=row,
                     payments=ledger.payments_in(period), show_penalties=settings["show_penalties"],
-                    before=before, after=after, due_date=periods.due_date(period, settings["due_day"]),
-                    page_title=_("Начисления за ${period}, л/с ${number}",
-                                 mapping={"period": t.label(period), "number": context.number}))
+                    before=before, after=after, due_date=due_date(period, settings["due_day"]),
+                    page_title=_("Начисления за ${period}, л/с ${number}", mapping={
+                        "period": periods.label(period, request.localizer.translate), "number": context.number}))
 
 
 @view_config(context=Account, name="receipt", permission="account.view", **COMMON)
@@ -250,11 +225,11 @@ def receipt_pdf(context, request):
     period = _requested_period(request, ledger)
     try:
         # The same receipt is often fetched twice (a tap, then "open again"): kept until anything on it changes.
-        pdf = rendercache.cached(ledger, fingerprint(org, context, period),
+        pdf = rendercache.cached(ledger, fingerprint(org, context, period, request.locale_name),
                                lambda: render_pdf(request, receipt_data(request, org, context, ledger, period)))
     except Busy:
         raise Problem(503, _("Сейчас формируется много квитанций. Повторите через минуту."))
     response = Response(pdf, content_type="application/pdf")
-    response.content_disposition = _attachment("receipt-%s-%s.pdf" % (context.number, periods.iso(period)))
+    response.content_disposition = attachment("receipt-%s-%s.pdf" % (context.number, periods.iso(period)))
     response.cache_control = "private, no-store"
     return response

@@ -5,8 +5,9 @@ from urllib.parse import urlencode
 
 from lxml import html as lxml_html
 
-from lk_debt import periods
-from lk_debt.formatting import rub
+from lk_debt.money import rub
+from lk_debt.status import due_date
+from lk_platform.util import periods
 
 ACC1 = "/o/vodokanal/accounts/1000001/"
 ACC2 = "/o/vodokanal/accounts/1000002/"
@@ -41,7 +42,7 @@ def test_dashboard_shows_each_account_and_totals_debt_and_overpayment(shared):
     cards = text_of(page, "article.account-card")
     card = [c for c in cards if "1000001" in c][0]
     assert "Задолженность " + rub(balances[0]) in card
-    assert "Оплатить до " + periods.due_date(last, due_day).strftime("%d.%m.%Y") in card
+    assert "Оплатить до " + due_date(last, due_day).strftime("%d.%m.%Y") in card
     widget = [w for w in text_of(page, "section.widget") if w.startswith("Начисления и оплата")]
     assert len(widget) == 2  # one per organisation
     assert "Начислено за " + periods.label(last) in widget[0]

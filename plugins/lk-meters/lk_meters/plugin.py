@@ -8,31 +8,33 @@ from lk_platform.plugins.declarations import Command, ContentType, MenuItem, Plu
 
 from . import reminders
 from .i18n import _
-from .meters import CONTAINER, SUBMIT_RIGHT, Meter, ensure_meter_indexes, meter_schema, meters_of_account, note_building
-from .orgsettings import settings_schema
+from .meters import CONTAINER, ensure_meter_indexes, meters_of_account, note_building
+from .models import SUBMIT_RIGHT, Meter, WindowOverride
 from .readings import cabinet_depends, forget_meter, periods_folder, retag_meter, touch_account
+from .schemas import meter_schema, settings_schema, window_schema
+from .views import MANAGE, PLUGIN
+from .views.resident import due_widget_data
 from .windows import CONTAINER as WINDOWS
-from .windows import WindowOverride, rebuild_lookup, window_schema
+from .windows import rebuild_lookup
 
-NAME = "meters"
-MANAGE = "meters.manage"
+NAME = PLUGIN
 
 
 @lk_platform.hookimpl
 def lk_plugin_info():
-    return PluginInfo(title="Счётчики и показания",
-                      description="Приборы учёта, передача показаний жителями, окна приёма, проверка, "
-                                  "выгрузка в биллинг, напоминания")
+    return PluginInfo(title=_("Счётчики и показания"),
+                      description=_("Приборы учёта, передача показаний жителями, окна приёма, проверка, "
+                                    "выгрузка в биллинг, напоминания"))
 
 
 @lk_platform.hookimpl
 def lk_content_types():
     perms = {"view": MANAGE, "add": MANAGE, "edit": MANAGE, "delete": MANAGE}
     return [
-        ContentType(name="meter", title="Счётчик", title_plural="Счётчики", factory=Meter, schema=meter_schema,
+        ContentType(name="meter", title=_("Счётчик"), title_plural=_("Счётчики"), factory=Meter, schema=meter_schema,
                     container=CONTAINER, columns=("serial", "account", "resource", "status", "next_verification"),
                     searchable=("serial", "account"), permissions=perms, order=30),
-        ContentType(name="meter_window", title="Окно приёма показаний", title_plural="Окна приёма показаний",
+        ContentType(name="meter_window", title=_("Окно приёма показаний"), title_plural=_("Окна приёма показаний"),
                     factory=WindowOverride, schema=window_schema, container=WINDOWS,
                     columns=("building", "resource", "start_day", "end_day"), permissions=perms, order=31),
     ]
@@ -40,13 +42,13 @@ def lk_content_types():
 
 @lk_platform.hookimpl
 def lk_roles():
-    return [Role("meters_clerk", "Специалист по показаниям счётчиков", ("admin.view", MANAGE),
-                 description="Счётчики, приём и проверка показаний, выгрузка в биллинг, напоминания")]
+    return [Role("meters_clerk", _("Специалист по показаниям счётчиков"), ("admin.view", MANAGE),
+                 description=_("Счётчики, приём и проверка показаний, выгрузка в биллинг, напоминания"))]
 
 
 @lk_platform.hookimpl
 def lk_delegation_rights():
-    return [Right(SUBMIT_RIGHT, "Передавать показания счётчиков")]
+    return [Right(SUBMIT_RIGHT, _("Передавать показания счётчиков"))]
 
 
 @lk_platform.hookimpl
@@ -58,8 +60,7 @@ def lk_settings_schema():
 def lk_includeme(config):
     config.add_translation_dirs("lk_meters:locale")
     config.add_static_view("static/meters", "lk_meters:static", cache_max_age=3600)
-    config.scan("lk_meters.cabinet_views")
-    config.scan("lk_meters.staff_views")
+    config.scan("lk_meters.views")
 
 
 @lk_platform.hookimpl
@@ -73,16 +74,16 @@ def lk_plugin_enabled(organisation, registry):
 def lk_cabinet_menu(request, organisation):
     if organisation is None:
         return []
-    return [MenuItem(_("Показания счётчиков").ts, "readings", order=20)]
+    return [MenuItem(_("Показания счётчиков"), "readings", order=20)]
 
 
 @lk_platform.hookimpl
 def lk_admin_menu(request, organisation):
     return [
-        MenuItem("Показания счётчиков", "@@meter-readings", 30, permission=MANAGE),
-        MenuItem("Счётчики", CONTAINER + "/@@admin", 31, permission=MANAGE),
-        MenuItem("Окна приёма показаний", WINDOWS + "/@@admin", 32, permission=MANAGE),
-        MenuItem("Напоминания о показаниях", "@@meter-reminders", 33, permission=MANAGE),
+        MenuItem(_("Показания счётчиков"), "@@meter-readings", 30, permission=MANAGE, group="meters"),
+        MenuItem(_("Счётчики"), CONTAINER + "/@@admin", 31, permission=MANAGE, group="meters"),
+        MenuItem(_("Окна приёма показаний"), WINDOWS + "/@@admin", 32, permission=MANAGE, group="meters"),
+        MenuItem(_("Напоминания о показаниях"), "@@meter-reminders", 33, permission=MANAGE, group="meters"),
     ]
 
 
@@ -93,11 +94,10 @@ def lk_cabinet_depends(request, organisation, accounts):
 
 @lk_platform.hookimpl
 def lk_dashboard_widgets(request, organisation, accounts):
-    from .cabinet_views import due_widget_data
     data = due_widget_data(request, organisation)
     if data is None:
         return []
-    return [Widget(_("Показания счётчиков").ts, "lk_meters:templates/widget.pt", data, order=20)]
+    return [Widget(_("Показания счётчиков"), "lk_meters:templates/widget.pt", data, order=20)]
 
 
 @lk_platform.hookimpl
@@ -135,5 +135,5 @@ def lk_demo_data(organisation, platform, users):
 
 @lk_platform.hookimpl
 def lk_commands():
-    return [Command("reminders", "Напоминания жителям: открыт приём показаний, срок поверки (для cron, раз в день)",
+    return [Command("reminders", _("Напоминания жителям: открыт приём показаний, срок поверки (для cron, раз в день)"),
                     reminders.reminders_command, arguments=reminders.reminders_arguments)]

@@ -10,7 +10,6 @@ import re
 import pytest
 
 from lk_meters.readings import latest, period_readings
-from lk_meters.testing import meter_by_serial, period_now, set_window, value_text
 from lk_platform.i18n import extract
 
 PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lk_meters")
@@ -62,7 +61,7 @@ def test_the_check_notices_a_missing_translation(tmp_path):
 
 def test_extraction_covers_python_and_templates():
     found = plugin_msgids()
-    assert "Введите показания хотя бы одного счётчика." in found                      # cabinet_views.py
+    assert "Введите показания хотя бы одного счётчика." in found                      # views/resident.py
     assert "У счётчика ${n} ${digits} до запятой, а введено ${entered}" in found      # with a mapping
     assert "Холодная вода" in found                                                   # vocabulary.py
     assert "Лицевой счёт № ${number}" in found                                        # i18n:name in readings.pt
@@ -76,18 +75,18 @@ def english(browser):
     browser.post_csrf("/language", {"language": "en", "next": "/cabinet"}, status=303)
 
 
-def meter_state(lk_db, serial):
+def meter_state(kit, lk_db, serial):
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        meter = meter_by_serial(o, serial)
+        meter = kit.meter_by_serial(o, serial)
         return meter.__name__, latest(meter).values
 
 
-def readings_now(lk_db):
+def readings_now(kit, lk_db):
     from lk_meters.meters import meters_folder
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        period = period_now(o)
+        period = kit.period_now(o)
         return sorted((m.__name__, r.values) for m in meters_folder(o).values() for r in period_readings(m, period))
 
 
@@ -96,9 +95,9 @@ RUSSIAN_LABELS = ("Показания счётчиков", "Лицевой сч�
                   "показание, м³", "поверка до", "ХВС №")
 
 
-def test_the_readings_form_in_english(demo_browser, lk_db):
+def test_the_readings_form_in_english(demo_browser, lk_db, kit):
     with lk_db as platform:
-        set_window(platform.organisations["vodokanal"], None, None)
+        kit.set_window(platform.organisations["vodokanal"], None, None)
     demo_browser.login("ivanov")
     english(demo_browser)
     page = demo_browser.get(FORM)
@@ -118,15 +117,15 @@ def test_the_readings_form_in_english(demo_browser, lk_db):
                      r"December) 20\d\d\)", page.text)
 
 
-def test_a_bad_value_gets_an_english_message_naming_the_meter_and_nothing_is_saved(demo_browser, lk_db):
+def test_a_bad_value_gets_an_english_message_naming_the_meter_and_nothing_is_saved(demo_browser, lk_db, kit):
     with lk_db as platform:
-        set_window(platform.organisations["vodokanal"], None, None)
-    cold, _ = meter_state(lk_db, "ХВ-1000011")
-    hot, hot_last = meter_state(lk_db, "ГВ-1000012")
-    before = readings_now(lk_db)
+        kit.set_window(platform.organisations["vodokanal"], None, None)
+    cold, _ = meter_state(kit, lk_db, "ХВ-1000011")
+    hot, hot_last = meter_state(kit, lk_db, "ГВ-1000012")
+    before = readings_now(kit, lk_db)
     demo_browser.login("ivanov")
     english(demo_browser)
-    page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: "абв", "m%s-t1" % hot: value_text(hot_last[0] + 1)})
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: "абв", "m%s-t1" % hot: kit.value_text(hot_last[0] + 1)})
     assert page.status_int == 200
     assert "The readings were not saved — correct the marked fields." in page.text
     assert "CW No. ХВ-1000011: Enter a number in digits, e.g. 123,45" in page.text   # the summary names the meter
@@ -137,24 +136,24 @@ def test_a_bad_value_gets_an_english_message_naming_the_meter_and_nothing_is_sav
     assert "The meter has 5 digits before the decimal point, but 9 were entered" in page.text
     page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: " "})
     assert "Enter the readings of at least one meter." in page.text
-    assert readings_now(lk_db) == before
+    assert readings_now(kit, lk_db) == before
 
 
-def test_a_submission_and_its_flash_in_english(demo_browser, lk_db):
+def test_a_submission_and_its_flash_in_english(demo_browser, lk_db, kit):
     with lk_db as platform:
-        set_window(platform.organisations["vodokanal"], None, None)
-    cold, cold_last = meter_state(lk_db, "ХВ-1000011")
+        kit.set_window(platform.organisations["vodokanal"], None, None)
+    cold, cold_last = meter_state(kit, lk_db, "ХВ-1000011")
     demo_browser.login("ivanov")
     english(demo_browser)
-    new = value_text(cold_last[0] + 2)
+    new = kit.value_text(cold_last[0] + 2)
     page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: new}, status=303).follow()
     assert "Meter readings submitted: CW No. ХВ-1000011 — %s. Thank you!" % new in page.text
     assert "For " in page.text and " submitted on " in page.text and "Received" in page.text
     assert "Показания переданы" not in page.text
 
 
-def test_a_meters_history_in_english(demo_browser, lk_db):
-    cold, _ = meter_state(lk_db, "ХВ-1000011")
+def test_a_meters_history_in_english(demo_browser, lk_db, kit):
+    cold, _ = meter_state(kit, lk_db, "ХВ-1000011")
     demo_browser.login("ivanov")
     english(demo_browser)
     page = demo_browser.get("/o/vodokanal/meters/%s/@@history" % cold)
@@ -187,34 +186,45 @@ def test_the_dashboard_widget_and_menu_in_english(demo_browser):
     assert "Пора передать показания" in demo_browser.get("/cabinet").text
 
 
-def test_texts_are_stored_as_plain_russian_strings():
-    """A Text pickled into ZODB (a reading's warnings) is the Russian string,
-    with no reference to the plugin's classes."""
+def test_warnings_are_stored_as_plain_russian_strings(lk_app):
+    """What a check writes into ZODB (a reading's warnings) is the Russian
+    str, with no reference to translation classes; the submitter is shown
+    the same warning in their language."""
+    import datetime as dt
     import pickle
 
-    from lk_meters.i18n import _
-    text = _("Срок поверки истёк ${date}", mapping={"date": "01.05.2026"})
-    assert pickle.loads(pickle.dumps(text)) == "Срок поверки истёк 01.05.2026"
-    assert type(pickle.loads(pickle.dumps(text))) is str and b"lk_meters" not in pickle.dumps(text)
+    from lk_meters.models import Meter
+    from lk_meters.validation import Entry, check_entry
+    from lk_platform.i18n import translate
+    meter = Meter(account="1", serial="77", status="archived", next_verification=dt.date(2026, 5, 1))
+    entry = check_entry(Entry(meter, ("1",), 202611, translate=lambda m: translate(m, "en", lk_app.registry)),
+                        None, dt.date(2026, 11, 5), {})
+    assert entry.ok and entry.warnings == ["Счётчик в архиве (выведен из эксплуатации)",
+                                           "Срок поверки истёк 01.05.2026"]
+    for warning in entry.warnings:
+        assert type(warning) is str
+        assert b"lk_meters" not in pickle.dumps(warning) and b"translationstring" not in pickle.dumps(warning)
+    assert entry.shown_warnings[1] == "Verification expired on 01.05.2026"
+    assert not any(re.search("[а-яё]", w, re.I) for w in entry.shown_warnings)
 
 
-def test_the_ceiling_question_and_its_warning_in_english(demo_browser, lk_db):
+def test_the_ceiling_question_and_its_warning_in_english(demo_browser, lk_db, kit):
     with lk_db as platform:
-        set_window(platform.organisations["vodokanal"], None, None)
-    cold, cold_last = meter_state(lk_db, "ХВ-1000011")     # vodokanal's cold water ceiling: 25 m³ a month
-    before = readings_now(lk_db)
+        kit.set_window(platform.organisations["vodokanal"], None, None)
+    cold, cold_last = meter_state(kit, lk_db, "ХВ-1000011")     # vodokanal's cold water ceiling: 25 m³ a month
+    before = readings_now(kit, lk_db)
     demo_browser.login("ivanov")
     english(demo_browser)
-    high = value_text(cold_last[0] + 60)
+    high = kit.value_text(cold_last[0] + 60)
     page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: high})
     assert "is above the usual limit (25 m³ per month)" in page.text
     assert "Please check: consumption of " in page.text and "The reading is correct" in page.text
     assert "Tick “The reading is correct” for the values you have checked" in page.text
     assert "предела" not in page.text and "Показание верно" not in page.text
-    assert readings_now(lk_db) == before
+    assert readings_now(kit, lk_db) == before
     page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: high, "m%s-confirm" % cold: "1"}, status=303).follow()
     assert "CW No. ХВ-1000011: Consumption of " in page.text and "— confirmed on submission" in page.text
     # what is stored stays in the source language, for staff and exports
     with lk_db as platform:
-        reading = latest(meter_by_serial(platform.organisations["vodokanal"], "ХВ-1000011"))
+        reading = latest(kit.meter_by_serial(platform.organisations["vodokanal"], "ХВ-1000011"))
         assert type(reading.warnings[0]) is str and "подтверждено при передаче" in reading.warnings[0]

@@ -1,7 +1,9 @@
-"""The resident's side of the plugin in English (Russian stays the default,
-which every other test of the plugin checks): the readings form, its
-messages, a meter's history and chart, the dashboard widget; and every
-msgid of the ``lk_meters`` domain has an English translation."""
+"""The plugin in English (Russian stays the default, which every other test
+of the plugin checks): the resident's readings form, its messages, a
+meter's history and chart, the dashboard widget; the staff's list, meter
+page, reminders page, settings and generated admin forms; reminder and
+rejection letters in each holder's language; a CSV export. And every msgid
+of the ``lk_meters`` domain has an English translation."""
 from __future__ import annotations
 
 import os
@@ -228,3 +230,194 @@ def test_the_ceiling_question_and_its_warning_in_english(demo_browser, lk_db, ki
     with lk_db as platform:
         reading = latest(kit.meter_by_serial(platform.organisations["vodokanal"], "ХВ-1000011"))
         assert type(reading.warnings[0]) is str and "подтверждено при передаче" in reading.warnings[0]
+
+
+# --- the staff's side ------------------------------------------------------------------------
+
+CYRILLIC = re.compile("[а-яё]", re.I)
+MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December) 20\d\d"
+
+
+def labels_of(page, tags=("h1", "h2", "label", "th", "button", "legend", "caption", "dt", "summary")):
+    """The texts of the page's headings, labels and buttons inside ``<main>``:
+    the plugin's own words, without the data (addresses, serials) around them."""
+    main = page.html.find("main") or page.html
+    return [" ".join(el.get_text(" ").split()) for tag in tags for el in main.find_all(tag)]
+
+
+SERIAL = re.compile(r"[А-ЯЁ]{1,2}-\d+")      # ХВ-1000011: a meter's serial number is data
+
+
+def russian_labels(page, **kw):
+    return [text for text in labels_of(page, **kw) if CYRILLIC.search(SERIAL.sub("", text))]
+
+
+def last_period(kit, lk_db):
+    from lk_platform.util import periods
+    with lk_db as platform:
+        return periods.add(kit.period_now(platform.organisations["vodokanal"]), -1)
+
+
+def test_the_staff_list_in_english(demo_browser, lk_db, kit):
+    from lk_platform.util import periods
+    period = periods.iso(last_period(kit, lk_db))
+    demo_browser.login("admin.vodokanal")
+    english(demo_browser)
+    page = demo_browser.get("/o/vodokanal/@@meter-readings?period=" + period)
+    assert re.search(r"<h1>Readings for %s</h1>" % MONTH, page.text)
+    for label in ("Personal account, address", "Export to billing", "Accept", "Reject", "Upload the answer",
+                  "Close the period ", "Selected on this page", "per page", "Accepted: <strong>", "Cold water",
+                  "Resident, Personal account website", 'aria-label="Select CW No. ХВ-1000011"'):
+        assert label in page.text, label
+    assert russian_labels(page) == []
+    for label in ("Показания за", "Выгрузка в биллинг", "Принято", "Житель", "Холодная вода", "ХВС №",
+                  "на странице", "Отметить"):
+        assert label not in page.text, label
+
+
+def test_the_staff_meter_page_and_its_messages_in_english(demo_browser, lk_db, kit):
+    with lk_db as platform:
+        o = platform.organisations["vodokanal"]
+        kit.set_window(o, 25, 5)
+        meter = kit.meter_by_serial(o, "ХВ-1000011")
+        mid, last = meter.__name__, latest(meter).values[0]
+    demo_browser.login("admin.vodokanal")
+    english(demo_browser)
+    url = "/o/vodokanal/meters/%s/@@readings" % mid
+    page = demo_browser.get(url)
+    assert "<h1>CW No. ХВ-1000011</h1>" in page.text
+    for label in ("← Readings of the period", "Meter record", "Enter a reading", "Save the reading", "Received by",
+                  "from the 25 to the 5 of the next month", "organisation's settings", "Reading, m³", "Phone call to the "):
+        assert label in page.text, label
+    assert russian_labels(page) == []
+    page = demo_browser.post_csrf(url, {"period": "2020-01", "source": "call", "t1": "1"})
+    assert "Period: choose the current period or one of the two previous open ones." in page.text
+    from lk_platform.util import periods
+    period = periods.iso(last_period(kit, lk_db))
+    page = demo_browser.post_csrf(url, {"period": period, "source": "call", "t1": kit.value_text(last - 5)})
+    assert "Please check: the reading " in page.text and "The reading is correct" in page.text
+    assert "меньше предыдущего" not in page.text and "Проверьте" not in page.text
+    page = demo_browser.post_csrf(url, {"period": period, "source": "call", "t1": kit.value_text(last - 5),
+                                        "confirm": "1"}, status=303).follow()
+    assert re.search("The reading for %s was saved and accepted." % MONTH, page.text)
+    with lk_db as platform:     # stored in Russian, whoever typed it
+        reading = latest(kit.meter_by_serial(platform.organisations["vodokanal"], "ХВ-1000011"))
+        assert "подтверждено при передаче" in reading.warnings[0]
+
+
+def test_the_reminders_page_the_settings_and_the_generated_admin_in_english(demo_browser):
+    demo_browser.login("admin.vodokanal")
+    english(demo_browser)
+    page = demo_browser.get("/o/vodokanal/@@meter-reminders")
+    for label in ("<h1>Meter reading reminders</h1>", "Submission window (organisation)", "Send now",
+                  "Module settings", "lk -c файл.ini meters reminders"):
+        assert label in page.text, label
+    assert russian_labels(page) == []
+    page = demo_browser.get("/o/vodokanal/@@plugin-settings/meters")
+    assert "Consumption limit per month: cold water, m³" in page.text
+    assert "Remind residents when the submission window opens" in page.text
+    assert "Предельный расход" not in page.text and "Напоминать" not in page.text
+    form = demo_browser.get("/o/vodokanal/meters/@@add").forms["lkform"]
+    form["account"] = "2000001"
+    form["serial"] = "Э-778"
+    page = form.submit("save")
+    assert "Personal account No. 2000001 was not found in this organisation" in page.text
+    assert "Serial number" in page.text and "Number of tariffs" in page.text and "Cold water" in page.text
+    assert "Заводской номер" not in page.text and "не найден" not in page.text
+    page = demo_browser.get("/o/vodokanal/meter_windows/@@add")
+    assert "All buildings" in page.text and "All resources" in page.text and "Все дома" not in page.text
+
+
+def test_staff_links_name_the_meters_area():
+    from lk_meters import plugin
+    from lk_platform.plugins.declarations import ADMIN_GROUPS
+    links = plugin.lk_admin_menu(None, None)
+    assert len(links) == 4 and {link.group for link in links} == {"meters"} and "meters" in ADMIN_GROUPS
+
+
+def test_a_csv_export_in_english(demo_browser, lk_db, kit):
+    import csv
+    import io
+
+    from lk_platform.util import periods
+    period = periods.iso(last_period(kit, lk_db))
+    demo_browser.login("admin.vodokanal")
+    english(demo_browser)
+    res = demo_browser.post_csrf("/o/vodokanal/@@meter-readings-export", {"period": period, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(res.body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Personal account", "Address", "Resource", "Resource code", "Unit", "Meter ID",
+                       "Serial number", "Tariffs", "Period", "Reading 1", "Reading 2", "Reading 3", "Reading 4",
+                       "Submitted on", "Source", "Submitted by", "Status"]
+    cold = [r for r in rows if r[6] == "ХВ-1000011"][0]
+    assert (cold[2], cold[4], cold[-3], cold[-2], cold[-1]) == ("Cold water", "m³", "Personal account website",
+                                                                 "Resident", "Accepted")
+    page = demo_browser.post_csrf("/o/vodokanal/@@meter-readings-export", {"period": period, "format": "csv"},
+                                  status=303).follow()
+    assert re.search("There are no accepted readings to export for %s" % MONTH, page.text)
+
+
+def test_reminder_letters_in_each_holders_language(demo_browser, lk_demo, lk_db, kit):
+    import email
+    from email.header import decode_header, make_header
+
+    from lk_platform.testing import mail_files
+    with lk_db as platform:
+        platform.users["ivanov"].locale = "en"          # petrova keeps Russian
+        kit.set_window(platform.organisations["vodokanal"], None, None)
+    before = len(mail_files(lk_demo.registry.settings))
+    demo_browser.login("admin.vodokanal")
+    english(demo_browser)
+    page = demo_browser.post_csrf("/o/vodokanal/@@meter-reminders", {"window": "1", "verification": "1"},
+                                  status=303).follow()
+    assert "Letters sent: about submitting readings — 2, about verification — 2." in page.text
+    sent = {}
+    for path in mail_files(lk_demo.registry.settings)[before:]:
+        with open(path, "rb") as f:
+            message = email.message_from_binary_file(f)
+        subject = str(make_header(decode_header(message["Subject"])))
+        sent.setdefault(message["To"], []).append((subject, message.get_payload(decode=True).decode("utf-8")))
+    ivanov, petrova = sorted(sent["ivanov@mail.example"]), sorted(sent["petrova@mail.example"])
+    assert [s for s, _b in ivanov][0] == "Meter verification for personal account No. 1000001"
+    assert re.match("Please submit your meter readings for %s$" % MONTH, ivanov[1][0])
+    window = ivanov[1][1]
+    assert window.startswith("Hello!\n\nMeter readings for ") and "personal account No. 1000001" in window
+    assert "• CW No. ХВ-1000011" in window and "Submit readings: http://localhost/o/vodokanal/readings" in window
+    verification = ivanov[0][1]
+    assert "HW No. ГВ-1000012 — verification due by " in verification and "Please order a verification" in verification
+    # only the data stays Russian: the address, the serials, the organisation's name
+    with lk_db as platform:
+        o = platform.organisations["vodokanal"]
+        data = [o["accounts"]["1000001"].address, o.display_name]
+    for body in (window, verification):
+        for text in data:
+            body = body.replace(text, "")
+        assert not CYRILLIC.search(SERIAL.sub("", body)), body
+    assert all(not CYRILLIC.search(s) for s, _b in ivanov)
+    assert [s for s, _b in petrova][0].startswith("Передайте показания счётчиков за ")
+    assert "Здравствуйте!" in petrova[0][1]
+
+
+def test_a_rejection_letter_in_the_holders_language(demo_browser, lk_demo, lk_db, kit):
+    from lk_platform.testing import mail_files
+    with lk_db as platform:
+        platform.users["ivanov"].locale = "en"
+        o = platform.organisations["vodokanal"]
+        kit.set_window(o, None, None)
+        meter = kit.meter_by_serial(o, "ХВ-1000011")
+        mid, last = meter.__name__, latest(meter).values[0]
+    demo_browser.login("ivanov")
+    demo_browser.post_csrf(FORM, {"m%s-t1" % mid: kit.value_text(last + 1)}, status=303)
+    before = len(mail_files(lk_demo.registry.settings))
+    demo_browser.login("admin.vodokanal")          # staff in Russian
+    page = demo_browser.post_csrf("/o/vodokanal/@@meter-readings-bulk",
+                                  {"meter": [mid], "action": "reject", "reason": "Фото не совпадает"},
+                                  status=303).follow()
+    assert "Отклонено показаний: 1" in page.text
+    import email
+    from email.header import decode_header, make_header
+    (path,) = mail_files(lk_demo.registry.settings)[before:]
+    with open(path, "rb") as f:
+        message = email.message_from_binary_file(f)
+    assert str(make_header(decode_header(message["Subject"]))) == "Meter reading rejected"
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert "The reading of meter CW No. ХВ-1000011 for " in body and "Reason: Фото не совпадает" in body

@@ -3,21 +3,17 @@ billing and reminders. This module holds only the hook implementations."""
 from __future__ import annotations
 
 import lk_platform
-from lk_platform.model.events import ObjectAdded, ObjectModified, ObjectRemoved
 from lk_platform.plugins.declarations import Command, ContentType, MenuItem, PluginInfo, Right, Role, Widget
 
-from . import reminders
+from . import demo, events, reminders
 from .i18n import _
-from .meters import CONTAINER, ensure_meter_indexes, meters_of_account, note_building
+from .meters import CONTAINER, ensure_meter_indexes
 from .models import SUBMIT_RIGHT, Meter, WindowOverride
-from .readings import cabinet_depends, forget_meter, periods_folder, retag_meter, touch_account
+from .readings import cabinet_depends, periods_folder
 from .schemas import meter_schema, settings_schema, window_schema
-from .views import MANAGE, PLUGIN
+from .views import MANAGE
 from .views.resident import due_widget_data
 from .windows import CONTAINER as WINDOWS
-from .windows import rebuild_lookup
-
-NAME = PLUGIN
 
 
 @lk_platform.hookimpl
@@ -102,35 +98,12 @@ def lk_dashboard_widgets(request, organisation, accounts):
 
 @lk_platform.hookimpl
 def lk_handle_event(request, organisation, event):
-    if not isinstance(event, (ObjectAdded, ObjectModified, ObjectRemoved)):
-        return
-    if event.content_type == "meter_window":
-        rebuild_lookup(organisation)
-    elif event.content_type == "meter":
-        touch_account(event.object)
-        if isinstance(event, ObjectModified) and "account" in event.changes:
-            touch_account(event.object, event.changes["account"][0])  # the account it left
-        if isinstance(event, ObjectRemoved):
-            forget_meter(organisation, event.object.id)
-            return
-        note_building(organisation, event.object)
-        if isinstance(event, ObjectModified) and {"account", "resource"} & set(event.changes):
-            retag_meter(organisation, event.object)
-    elif event.content_type == "account" and isinstance(event, ObjectModified):
-        # The address feeds the meters' building index and the period indexes.
-        address = {"settlement", "street", "house", "building"}
-        if address & set(event.changes):
-            folder = organisation.get(CONTAINER)
-            for meter in meters_of_account(organisation, event.object.number):
-                folder.reindex(meter)
-                note_building(organisation, meter)
-                retag_meter(organisation, meter)
+    events.follow(organisation, event)
 
 
 @lk_platform.hookimpl
 def lk_demo_data(organisation, platform, users):
-    from .demo import load_demo
-    load_demo(organisation, platform, users)
+    demo.load_demo(organisation, platform, users)
 
 
 @lk_platform.hookimpl

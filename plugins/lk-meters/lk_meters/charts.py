@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape
 
+from lk_platform.i18n import translate as russian
+from lk_platform.util import periods
+
 from .i18n import _
-from .periods import add_months, months_between, period_title, period_year_month
 from .readings import current_readings
 from .validation import consumption, format_number
-from .vocabulary import MONTHS_SHORT
 
 
 def monthly_consumption(meter) -> dict[int, Decimal]:
@@ -20,18 +21,18 @@ def monthly_consumption(meter) -> dict[int, Decimal]:
     spike and empty months); a roll-over of the counter is accounted for."""
     out: dict[int, Decimal] = {}
     before = meter.initial_values
-    before_period = meter.installed.year * 100 + meter.installed.month if meter.installed else None
+    before_period = periods.of_date(meter.installed) if meter.installed else None
     for reading in current_readings(meter):
         if not reading.counts or len(reading.values) != len(before):
             continue
         used = sum((consumption(b, v, meter.capacity)[0] for b, v in zip(before, reading.values)), Decimal(0))
         if used > meter.capacity / 10 * len(before):
             used = Decimal(0)  # an implausible jump (a correction): do not draw it
-        months = months_between(before_period, reading.period) if before_period else 1
+        months = periods.between(before_period, reading.period) if before_period else 1
         months = max(1, months)
         share = (used / months).quantize(meter.quantum, rounding=ROUND_HALF_UP)
         for k in range(months):
-            period = add_months(reading.period, -k)
+            period = periods.add(reading.period, -k)
             out[period] = out.get(period, Decimal(0)) + share
         before, before_period = reading.values, reading.period
     return out
@@ -53,17 +54,18 @@ class Month:
 
 def last_months(meter, until: int, count: int = 12) -> list[Month]:
     data = monthly_consumption(meter)
-    periods = [add_months(until, -k) for k in range(count - 1, -1, -1)]
-    return [Month(p, data.get(p), data.get(add_months(p, -12))) for p in periods]
+    shown = [periods.add(until, -k) for k in range(count - 1, -1, -1)]
+    return [Month(p, data.get(p), data.get(periods.add(p, -12))) for p in shown]
 
 
-def comparison_text(meter, month: Month, tr=lambda t: t) -> str:
+def comparison_text(meter, month: Month, tr=russian) -> str:
     """``tr`` translates into the reader's language."""
-    unit = meter.unit_label
+    unit = tr(meter.unit_label)
     if month.used is None:
-        return tr(_("За ${period} показаний нет.", mapping={"period": period_title(month.period)}))
-    text = _("${period}: ${used} ${unit}", mapping={"period": period_title(month.period).capitalised(),
-                                                    "used": format_number(month.used), "unit": unit})
+        return tr(_("За ${period} показаний нет.", mapping={"period": periods.label(month.period, tr)}))
+    title = periods.label(month.period, tr)
+    text = tr(_("${period}: ${used} ${unit}", mapping={"period": title[:1].upper() + title[1:],
+                                                       "used": format_number(month.used), "unit": unit}))
     if month.last_year is None:
         return tr(_("${text}; за тот же месяц прошлого года данных нет.", mapping={"text": text}))
     change = month.change
@@ -74,7 +76,7 @@ def comparison_text(meter, month: Month, tr=lambda t: t) -> str:
     else:
         how = _("на ${n}% меньше, чем", mapping={"n": -change})
     return tr(_("${text} — ${how} в ${month} (${value} ${unit}).", mapping={
-        "text": text, "how": how, "month": _prepositional(add_months(month.period, -12)),
+        "text": text, "how": tr(how), "month": _prepositional(periods.add(month.period, -12), tr),
         "value": format_number(month.last_year), "unit": unit}))
 
 
@@ -82,9 +84,10 @@ _PREP = (_("январе"), _("феврале"), _("марте"), _("апрел�
          _("сентябре"), _("октябре"), _("ноябре"), _("декабре"))
 
 
-def _prepositional(period: int) -> str:
-    year, month = period_year_month(period)
-    return _("${month} ${year}", mapping={"month": _PREP[month - 1], "year": year})
+def _prepositional(period: int, tr) -> str:
+    """``ноябре 2026`` (after «в»): Russian declines the month."""
+    return tr(_("${month} ${year}", mapping={"month": tr(_PREP[periods.month(period) - 1]),
+                                             "year": periods.year(period)}))
 
 
 def _nice_top(value: Decimal) -> Decimal:
@@ -99,7 +102,7 @@ def _nice_top(value: Decimal) -> Decimal:
     return step * 10
 
 
-def chart_svg(meter, months: list[Month], svg_id: str = "chart", tr=lambda t: t) -> str:
+def chart_svg(meter, months: list[Month], svg_id: str = "chart", tr=russian) -> str:
     """Bars of the months' consumption, last year's same months as outlines;
     ``tr`` translates the texts."""
     width, height, left, bottom, top_pad = 640, 260, 56, 36, 16
@@ -109,11 +112,11 @@ def chart_svg(meter, months: list[Month], svg_id: str = "chart", tr=lambda t: t)
     slot = plot_w / max(1, len(months))
     bar = slot * 0.38
     unit = tr(meter.unit_label)
-    title = tr(_("Расход: ${meter}", mapping={"meter": meter.display_title}))
+    title = tr(_("Расход: ${meter}", mapping={"meter": meter.title(tr)}))
     desc = tr(_("Помесячный расход, ${unit}, за ${first} — ${last}. Тёмные столбцы — этот год, светлые контуры — "
-                "тот же месяц годом раньше.", mapping={"unit": meter.unit_label,
-                                                       "first": period_title(months[0].period),
-                                                       "last": period_title(months[-1].period)})
+                "тот же месяц годом раньше.", mapping={"unit": unit,
+                                                       "first": periods.label(months[0].period, tr),
+                                                       "last": periods.label(months[-1].period, tr)})
               if months else _("Нет данных"))
     out = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="meter-chart" role="img" '
            'aria-labelledby="%s-title %s-desc">' % (width, height, svg_id, svg_id),
@@ -128,8 +131,8 @@ def chart_svg(meter, months: list[Month], svg_id: str = "chart", tr=lambda t: t)
     out.append('<text x="4" y="12" class="axis">%s</text>' % escape(unit))
     for i, month in enumerate(months):
         x = left + i * slot + slot * 0.1
-        year, m = period_year_month(month.period)
-        label = tr(MONTHS_SHORT[m - 1]) + (" %02d" % (year % 100) if m == 1 or i == 0 else "")
+        m = periods.month(month.period)
+        label = periods.label_short(month.period, tr) if m == 1 or i == 0 else tr(periods.MONTHS_SHORT[m - 1])
         out.append('<text x="%.1f" y="%d" class="axis" text-anchor="middle">%s</text>'
                    % (left + i * slot + slot / 2, height - bottom + 16, escape(label)))
         if month.last_year is not None:
@@ -137,14 +140,14 @@ def chart_svg(meter, months: list[Month], svg_id: str = "chart", tr=lambda t: t)
             out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar-last-year">'
                        '<title>%s</title></rect>' % (
                            x + bar, top_pad + plot_h - h, bar, h,
-                           escape("%s: %s %s" % (tr(period_title(add_months(month.period, -12))),
+                           escape("%s: %s %s" % (periods.label(periods.add(month.period, -12), tr),
                                                  format_number(month.last_year), unit))))
         if month.used is not None:
             h = float(month.used / top) * plot_h
             out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar">'
                        '<title>%s</title></rect>' % (
                            x, top_pad + plot_h - h, bar, h,
-                           escape("%s: %s %s" % (tr(period_title(month.period)), format_number(month.used),
+                           escape("%s: %s %s" % (periods.label(month.period, tr), format_number(month.used),
                                                  unit))))
     out.append('<line x1="%d" x2="%d" y1="%d" y2="%d" class="baseline"/>'
                % (left, width - 10, top_pad + plot_h, top_pad + plot_h))

@@ -10,8 +10,10 @@ import random
 from dataclasses import replace
 from decimal import Decimal
 
+from lk_platform.util.periods import add as add_months
+from lk_platform.util.periods import of_date as period_of
+
 from .meters import Meter, ensure_meter_indexes, meters_of_account, note_building
-from .periods import add_months, period_of, period_year_month
 from .readings import SEQ, Reading, period_index
 
 MONTHS = 36
@@ -51,7 +53,7 @@ SETTINGS = {
 
 
 def _ts(organisation, period: int, day: int, rng) -> int:
-    year, month = period_year_month(period)
+    year, month = divmod(period, 100)
     moment = dt.datetime(year, month, day, 9 + rng.randrange(12), rng.randrange(60), tzinfo=organisation.tz)
     return int(moment.timestamp())
 
@@ -86,8 +88,8 @@ def load_demo(organisation, platform, users):
             meter = existing.get(serial)
             if meter is None:
                 installed_after = extra.get("installed_after")
-                installed = period_year_month(add_months(first, installed_after or 0) if installed_after
-                                              else add_months(first, -3))
+                installed = divmod(add_months(first, installed_after or 0) if installed_after
+                                   else add_months(first, -3), 100)
                 verify_in = extra.get("verification_in_days")
                 due = today + dt.timedelta(days=verify_in) if verify_in is not None else \
                     dt.date(today.year + 3, today.month, 1)

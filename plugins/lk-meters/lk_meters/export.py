@@ -1,6 +1,8 @@
 """Export of a period's accepted readings for the billing system: CSV in
 UTF-8 or Windows-1251 and XML (lxml, declared encoding), and the reverse
-path — the billing system's verdict per reading.
+path — the billing system's verdict per reading. Column headers and words
+are in the language of the one who exports (``translate``; Russian
+without it); XML names are fixed, for machines.
 
 The file is written inside the request's transaction (readings are marked
 ``exported`` in the same transaction) to a spooled temporary file, which
@@ -16,8 +18,11 @@ from decimal import Decimal
 
 from lxml import etree
 
+from lk_platform.i18n import translate as russian
+from lk_platform.util import periods
+
+from .i18n import _
 from .meters import meters_folder
-from .periods import period_param, period_year_month
 from .readings import change, current, now_ts, period_index
 from .vocabulary import SOURCES, STATUSES, SUBMITTERS
 
@@ -60,26 +65,26 @@ def _value(value: Decimal, comma: bool = True) -> str:
     return text.replace(".", ",") if comma else text
 
 
-def _row(organisation, meter, reading):
+def _row(organisation, meter, reading, t):
     account = meter.account_object()
     res = meter.resource_info
     values = [_value(v) for v in reading.values] + [""] * (MAX_TARIFFS - len(reading.values))
-    year, month = period_year_month(reading.period)
-    return [meter.account, account.address if account is not None else "", res.title, res.code, meter.unit_label,
-            meter.__name__, meter.serial, str(meter.tariffs), "%02d.%04d" % (month, year), *values,
+    return [meter.account, account.address if account is not None else "", t(res.title), res.code,
+            t(meter.unit_label), meter.__name__, meter.serial, str(meter.tariffs), periods.short(reading.period), *values,
             organisation.localize(reading.submitted_at).strftime("%d.%m.%Y %H:%M"),
-            SOURCES.get(reading.source, reading.source), SUBMITTERS.get(reading.by_kind, reading.by_kind),
-            STATUSES.get(reading.status, reading.status)]
+            t(SOURCES.get(reading.source, reading.source)), t(SUBMITTERS.get(reading.by_kind, reading.by_kind)),
+            t(STATUSES.get(reading.status, reading.status))]
 
 
-HEADER = ["Лицевой счёт", "Адрес", "Ресурс", "Код ресурса", "Единица", "ID счётчика", "Заводской номер",
-          "Тарифов", "Период"] + ["Показание %d" % n for n in range(1, MAX_TARIFFS + 1)] + [
-    "Дата передачи", "Источник", "Кто передал", "Статус"]
+HEADER = [_("Лицевой счёт"), _("Адрес"), _("Ресурс"), _("Код ресурса"), _("Единица"), _("ID счётчика"),
+          _("Заводской номер"), _("Тарифов"), _("Период")] + [
+    _("Показание ${n}", mapping={"n": n}) for n in range(1, MAX_TARIFFS + 1)] + [
+    _("Дата передачи"), _("Источник"), _("Кто передал"), _("Статус")]
 
 
-def write_csv(organisation, rows, encoding: str = "utf-8"):
+def write_csv(organisation, rows, encoding: str = "utf-8", translate=russian):
     """A temporary file with the CSV (``;``-separated, decimal comma; UTF-8
-    with a BOM so Excel recognises it)."""
+    with a BOM so Excel recognises it), in ``translate``'s language."""
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
@@ -95,9 +100,9 @@ def write_csv(organisation, rows, encoding: str = "utf-8"):
 
     if encoding == "utf-8":
         out.write(b"\xef\xbb\xbf")
-    writer.writerow(HEADER)
+    writer.writerow([translate(title) for title in HEADER])
     for n, (meter, reading) in enumerate(rows, 1):
-        writer.writerow(_row(organisation, meter, reading))
+        writer.writerow(_row(organisation, meter, reading, translate))
         if n % 1000 == 0:
             flush()
     flush()
@@ -112,7 +117,7 @@ def write_xml(organisation, period: int, rows, encoding: str = "utf-8"):
     created = organisation.now().replace(microsecond=0).isoformat()
     with etree.xmlfile(out, encoding=xml_encoding) as xf:
         xf.write_declaration()
-        attrs = {"organisation": organisation.slug, "inn": organisation.inn or "", "period": period_param(period),
+        attrs = {"organisation": organisation.slug, "inn": organisation.inn or "", "period": periods.iso(period),
                  "created": created, "count": str(len(rows))}
         with xf.element("MeterReadings", attrs):
             for meter, reading in rows:
@@ -129,7 +134,7 @@ def write_xml(organisation, period: int, rows, encoding: str = "utf-8"):
                     v = etree.SubElement(el, "Value", {"tariff": str(n)})
                     label = meter.tariff_label(n - 1)
                     if label:
-                        v.set("name", label)
+                        v.set("name", russian(label))   # the tariff's name as on the meter
                     v.text = _value(value, comma=False)
                 for warning in reading.warnings:
                     etree.SubElement(el, "Warning").text = warning
@@ -144,11 +149,12 @@ class BillingFileError(ValueError):
     pass
 
 
-def read_billing_answers(organisation, data: bytes):
+def read_billing_answers(organisation, data: bytes, translate=russian):
     """Parse a CSV ``ID счётчика;Период (ММ.ГГГГ);approved|declined;текст``.
     Every line is checked before any is applied: returns
-    ``([(meter, reading, status, text)], [error messages])``."""
-    from .periods import parse_period
+    ``([(meter, reading, status, text)], [error messages])``, the messages
+    in ``translate``'s language."""
+    t = translate
     for encoding in ("utf-8-sig", "cp1251"):
         try:
             text = data.decode(encoding)
@@ -163,26 +169,30 @@ def read_billing_answers(organisation, data: bytes):
         if lineno == 1 and not row[0].strip().isdigit():
             continue  # a header line
         if len(row) < 3:
-            errors.append("Строка %d: нужно не меньше трёх полей (ID счётчика; период; результат)" % lineno)
+            errors.append(t(_("Строка ${line}: нужно не меньше трёх полей (ID счётчика; период; результат)",
+                              mapping={"line": lineno})))
             continue
         meter_id, period_text, status = row[0].strip(), row[1].strip(), row[2].strip().lower()
         note = row[3].strip()[:500] if len(row) > 3 else ""
         meter = folder.get(meter_id) if folder is not None and meter_id.isdigit() else None
-        period = parse_period(period_text)
+        period = periods.parse_or_none(period_text)
         if meter is None:
-            errors.append("Строка %d: счётчик с ID «%s» не найден" % (lineno, meter_id[:20]))
+            errors.append(t(_("Строка ${line}: счётчик с ID «${id}» не найден",
+                              mapping={"line": lineno, "id": meter_id[:20]})))
             continue
         if period is None:
-            errors.append("Строка %d: период «%s» не распознан (нужно ММ.ГГГГ)" % (lineno, period_text[:20]))
+            errors.append(t(_("Строка ${line}: период «${period}» не распознан (нужно ММ.ГГГГ)",
+                              mapping={"line": lineno, "period": period_text[:20]})))
             continue
         status = {"approved": "approved", "принято": "approved", "declined": "declined",
                   "отклонено": "declined"}.get(status)
         if status is None:
-            errors.append("Строка %d: результат должен быть approved или declined" % lineno)
+            errors.append(t(_("Строка ${line}: результат должен быть approved или declined", mapping={"line": lineno})))
             continue
         reading = current(meter, period)
         if reading is None:
-            errors.append("Строка %d: у счётчика %s нет показания за %s" % (lineno, meter_id, period_text))
+            errors.append(t(_("Строка ${line}: у счётчика ${id} нет показания за ${period}",
+                              mapping={"line": lineno, "id": meter_id, "period": period_text})))
             continue
         found.append((meter, reading, status, note))
     return found, errors

@@ -3,36 +3,34 @@ billing and reminders. This module holds only the hook implementations."""
 from __future__ import annotations
 
 import lk_platform
-from lk_platform.model.events import ObjectAdded, ObjectModified, ObjectRemoved
 from lk_platform.plugins.declarations import Command, ContentType, MenuItem, PluginInfo, Role, Widget
 
-from . import reminders
+from . import demo, events, reminders
 from .i18n import _
-from .meters import CONTAINER, Meter, ensure_meter_indexes, meter_schema, meters_of_account, note_building
-from .orgsettings import settings_schema
-from .readings import cabinet_depends, forget_meter, periods_folder, retag_meter, touch_account
+from .meters import CONTAINER, ensure_meter_indexes
+from .models import Meter, WindowOverride
+from .readings import cabinet_depends, periods_folder
+from .schemas import meter_schema, settings_schema, window_schema
+from .views import MANAGE
+from .views.resident import due_widget_data
 from .windows import CONTAINER as WINDOWS
-from .windows import WindowOverride, rebuild_lookup, window_schema
-
-NAME = "meters"
-MANAGE = "meters.manage"
 
 
 @lk_platform.hookimpl
 def lk_plugin_info():
-    return PluginInfo(title="Счётчики и показания",
-                      description="Приборы учёта, передача показаний жителями, окна приёма, проверка, "
-                                  "выгрузка в биллинг, напоминания")
+    return PluginInfo(title=_("Счётчики и показания"),
+                      description=_("Приборы учёта, передача показаний жителями, окна приёма, проверка, "
+                                    "выгрузка в биллинг, напоминания"))
 
 
 @lk_platform.hookimpl
 def lk_content_types():
     perms = {"view": MANAGE, "add": MANAGE, "edit": MANAGE, "delete": MANAGE}
     return [
-        ContentType(name="meter", title="Счётчик", title_plural="Счётчики", factory=Meter, schema=meter_schema,
+        ContentType(name="meter", title=_("Счётчик"), title_plural=_("Счётчики"), factory=Meter, schema=meter_schema,
                     container=CONTAINER, columns=("serial", "account", "resource", "status", "next_verification"),
                     searchable=("serial", "account"), permissions=perms, order=30),
-        ContentType(name="meter_window", title="Окно приёма показаний", title_plural="Окна приёма показаний",
+        ContentType(name="meter_window", title=_("Окно приёма показаний"), title_plural=_("Окна приёма показаний"),
                     factory=WindowOverride, schema=window_schema, container=WINDOWS,
                     columns=("building", "resource", "start_day", "end_day"), permissions=perms, order=31),
     ]
@@ -40,8 +38,8 @@ def lk_content_types():
 
 @lk_platform.hookimpl
 def lk_roles():
-    return [Role("meters_clerk", "Специалист по показаниям счётчиков", ("admin.view", MANAGE),
-                 description="Счётчики, приём и проверка показаний, выгрузка в биллинг, напоминания")]
+    return [Role("meters_clerk", _("Специалист по показаниям счётчиков"), ("admin.view", MANAGE),
+                 description=_("Счётчики, приём и проверка показаний, выгрузка в биллинг, напоминания"))]
 
 
 @lk_platform.hookimpl
@@ -53,8 +51,7 @@ def lk_settings_schema():
 def lk_includeme(config):
     config.add_translation_dirs("lk_meters:locale")
     config.add_static_view("static/meters", "lk_meters:static", cache_max_age=3600)
-    config.scan("lk_meters.cabinet_views")
-    config.scan("lk_meters.staff_views")
+    config.scan("lk_meters.views")
 
 
 @lk_platform.hookimpl
@@ -68,16 +65,16 @@ def lk_plugin_enabled(organisation, registry):
 def lk_cabinet_menu(request, organisation):
     if organisation is None:
         return []
-    return [MenuItem(_("Показания счётчиков").ts, "readings", order=20)]
+    return [MenuItem(_("Показания счётчиков"), "readings", order=20)]
 
 
 @lk_platform.hookimpl
 def lk_admin_menu(request, organisation):
     return [
-        MenuItem("Показания счётчиков", "@@meter-readings", 30, permission=MANAGE),
-        MenuItem("Счётчики", CONTAINER + "/@@admin", 31, permission=MANAGE),
-        MenuItem("Окна приёма показаний", WINDOWS + "/@@admin", 32, permission=MANAGE),
-        MenuItem("Напоминания о показаниях", "@@meter-reminders", 33, permission=MANAGE),
+        MenuItem(_("Показания счётчиков"), "@@meter-readings", 30, permission=MANAGE, group="meters"),
+        MenuItem(_("Счётчики"), CONTAINER + "/@@admin", 31, permission=MANAGE, group="meters"),
+        MenuItem(_("Окна приёма показаний"), WINDOWS + "/@@admin", 32, permission=MANAGE, group="meters"),
+        MenuItem(_("Напоминания о показаниях"), "@@meter-reminders", 33, permission=MANAGE, group="meters"),
     ]
 
 
@@ -88,47 +85,23 @@ def lk_cabinet_depends(request, organisation, accounts):
 
 @lk_platform.hookimpl
 def lk_dashboard_widgets(request, organisation, accounts):
-    from .cabinet_views import due_widget_data
     data = due_widget_data(request, organisation)
     if data is None:
         return []
-    return [Widget(_("Показания счётчиков").ts, "lk_meters:templates/widget.pt", data, order=20)]
+    return [Widget(_("Показания счётчиков"), "lk_meters:templates/widget.pt", data, order=20)]
 
 
 @lk_platform.hookimpl
 def lk_handle_event(request, organisation, event):
-    if not isinstance(event, (ObjectAdded, ObjectModified, ObjectRemoved)):
-        return
-    if event.content_type == "meter_window":
-        rebuild_lookup(organisation)
-    elif event.content_type == "meter":
-        touch_account(event.object)
-        if isinstance(event, ObjectModified) and "account" in event.changes:
-            touch_account(event.object, event.changes["account"][0])  # the account it left
-        if isinstance(event, ObjectRemoved):
-            forget_meter(organisation, event.object.id)
-            return
-        note_building(organisation, event.object)
-        if isinstance(event, ObjectModified) and {"account", "resource"} & set(event.changes):
-            retag_meter(organisation, event.object)
-    elif event.content_type == "account" and isinstance(event, ObjectModified):
-        # The address feeds the meters' building index and the period indexes.
-        address = {"settlement", "street", "house", "building"}
-        if address & set(event.changes):
-            folder = organisation.get(CONTAINER)
-            for meter in meters_of_account(organisation, event.object.number):
-                folder.reindex(meter)
-                note_building(organisation, meter)
-                retag_meter(organisation, meter)
+    events.follow(organisation, event)
 
 
 @lk_platform.hookimpl
 def lk_demo_data(organisation, platform, users):
-    from .demo import load_demo
-    load_demo(organisation, platform, users)
+    demo.load_demo(organisation, platform, users)
 
 
 @lk_platform.hookimpl
 def lk_commands():
-    return [Command("reminders", "Напоминания жителям: открыт приём показаний, срок поверки (для cron, раз в день)",
+    return [Command("reminders", _("Напоминания жителям: открыт приём показаний, срок поверки (для cron, раз в день)"),
                     reminders.reminders_command, arguments=reminders.reminders_arguments)]

@@ -5,30 +5,44 @@ window is open and readings are missing; a meter's verification is due.
 transaction (the staff "send now" button); :func:`remind_all` and the
 ``lk meters reminders`` command do every organisation that has the plugin
 on, for cron. Each reminder is recorded (per account and period, per meter
-and due date), so running them daily sends each one once.
+and due date), so running them daily sends each one once. A letter is
+written in its reader's language (``user.locale``): holders of one account
+who read different languages get one letter each.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
+from lk_platform.i18n import DEFAULT, LANGUAGES, translate
+from lk_platform.util import periods
 from lk_platform.util.outbox import send_mail
 
+from .i18n import _
 from .meters import meters_folder
-from .orgsettings import meter_settings
-from .periods import period_title
 from .readings import current, now_ts, period_index
+from .settings import meter_settings
 from .submission import window_state
 
 PLUGIN = "meters"
 
 
-def _emails(platform, logins) -> list[str]:
-    out = []
+def _recipients(platform, logins) -> dict[str, list[str]]:
+    """``{locale: [e-mail addresses]}`` of the account holders who can get
+    mail: each letter is written in its readers' language."""
+    out: dict[str, list[str]] = {}
+    seen = set()
     for login in logins:
         user = platform.users.get(login)
-        if user is not None and not user.blocked and user.email and user.email not in out:
-            out.append(user.email)
+        if user is None or user.blocked or not user.email or user.email in seen:
+            continue
+        seen.add(user.email)
+        out.setdefault(user.locale if user.locale in LANGUAGES else DEFAULT, []).append(user.email)
     return out
+
+
+def _translator(request, locale):
+    return functools.partial(translate, locale=locale, registry=request.registry)
 
 
 def _platform_of(organisation):
@@ -50,6 +64,23 @@ def _accounts_with_meters(organisation):
             yield account, meters
 
 
+def window_letter(organisation, account, period, due, form_url, t) -> tuple[str, str]:
+    """``(subject, body)``: the window is open and readings are missing."""
+    lines = [t(_("Здравствуйте!")), "",
+             t(_("Открыт приём показаний счётчиков за ${period} по лицевому счёту № ${number} (${address}).",
+                 mapping={"period": periods.label(period, t), "number": account.number,
+                          "address": account.address})), ""]
+    for meter, state in due:
+        if state.closes_on:
+            lines.append("• " + t(_("${meter} — до ${date}", mapping={
+                "meter": meter.title(t), "date": state.closes_on.strftime("%d.%m.%Y")})))
+        else:
+            lines.append("• " + meter.title(t))
+    lines += ["", t(_("Передать показания: ${url}", mapping={"url": form_url})), "", organisation.display_name]
+    subject = t(_("Передайте показания счётчиков за ${period}", mapping={"period": periods.label(period, t)}))
+    return subject, "\n".join(lines)
+
+
 def window_reminders(request, organisation, today: dt.date) -> int:
     platform = _platform_of(organisation)
     sent = 0
@@ -69,20 +100,33 @@ def window_reminders(request, organisation, today: dt.date) -> int:
         index = period_index(organisation, period, create=True)
         if index.was_reminded(account.number):
             continue
-        emails = _emails(platform, account.holders)
-        if not emails:
+        recipients = _recipients(platform, account.holders)
+        if not recipients:
             continue
-        lines = ["Здравствуйте!", "",
-                 "Открыт приём показаний счётчиков за %s по лицевому счёту № %s (%s)." % (
-                     period_title(period), account.number, account.address), ""]
-        for meter, state in due:
-            until = (" — до %s" % state.closes_on.strftime("%d.%m.%Y")) if state.closes_on else ""
-            lines.append("• %s%s" % (meter.display_title, until))
-        lines += ["", "Передать показания: %s" % form_url, "", organisation.display_name]
-        send_mail(request, emails, "Передайте показания счётчиков за %s" % period_title(period), "\n".join(lines))
+        for locale, emails in sorted(recipients.items()):
+            subject, body = window_letter(organisation, account, period, due, form_url, _translator(request, locale))
+            send_mail(request, emails, subject, body)
         index.mark_reminded(account.number, now_ts())
         sent += 1
     return sent
+
+
+def verification_letter(organisation, account, meters, today, t) -> tuple[str, str]:
+    """``(subject, body)``: meters whose verification is due or overdue."""
+    lines = [t(_("Здравствуйте!")), "",
+             t(_("По лицевому счёту № ${number} (${address}) подходит срок поверки счётчиков:",
+                 mapping={"number": account.number, "address": account.address})), ""]
+    for meter in sorted(meters, key=lambda m: m.next_verification):
+        due = meter.next_verification.strftime("%d.%m.%Y")
+        line = _("${meter} — срок истёк ${date}", mapping={"meter": meter.title(t), "date": due}) \
+            if meter.next_verification < today else \
+            _("${meter} — поверка до ${date}", mapping={"meter": meter.title(t), "date": due})
+        lines.append("• " + t(line))
+    lines += ["", t(_("Счётчик с истёкшим сроком поверки считается неисправным: показания по нему могут не "
+                      "учесть при начислении. Закажите поверку и сообщите нам её дату.")), "",
+              organisation.display_name]
+    subject = t(_("Срок поверки счётчиков по лицевому счёту № ${number}", mapping={"number": account.number}))
+    return subject, "\n".join(lines)
 
 
 def verification_reminders(request, organisation, today: dt.date, days: int) -> int:
@@ -102,20 +146,12 @@ def verification_reminders(request, organisation, today: dt.date, days: int) -> 
     accounts = organisation.get("accounts")
     for number, meters in sorted(by_account.items()):
         account = accounts.get(number) if accounts is not None else None
-        emails = _emails(platform, account.holders) if account is not None and not account.closed else []
-        if not emails:
+        recipients = _recipients(platform, account.holders) if account is not None and not account.closed else {}
+        if not recipients:
             continue
-        lines = ["Здравствуйте!", "", "По лицевому счёту № %s (%s) подходит срок поверки счётчиков:" % (
-            account.number, account.address), ""]
-        for meter in sorted(meters, key=lambda m: m.next_verification):
-            due = meter.next_verification.strftime("%d.%m.%Y")
-            lines.append("• %s — %s %s" % (meter.display_title, "срок истёк" if meter.next_verification < today
-                                           else "поверка до", due))
-        lines += ["", "Счётчик с истёкшим сроком поверки считается неисправным: показания по нему могут не "
-                      "учесть при начислении. Закажите поверку и сообщите нам её дату.", "",
-                  organisation.display_name]
-        send_mail(request, emails, "Срок поверки счётчиков по лицевому счёту № %s" % account.number,
-                  "\n".join(lines))
+        for locale, emails in sorted(recipients.items()):
+            subject, body = verification_letter(organisation, account, meters, today, _translator(request, locale))
+            send_mail(request, emails, subject, body)
         for meter in meters:
             meter.verification_reminded = meter.next_verification
         sent += 1
@@ -174,11 +210,14 @@ def remind_all(registry, slugs=()) -> dict:
 
 
 def reminders_arguments(parser):
-    parser.add_argument("--org", action="append", default=[], help="только эта организация (можно повторять)")
+    parser.add_argument("--org", action="append", default=[],
+                        help=translate(_("только эта организация (можно повторять)")))
 
 
 def reminders_command(args, platform, request):
-    """``lk -c INI meters reminders [--org SLUG]``: for cron, daily."""
+    """``lk -c INI meters reminders [--org SLUG]``: for cron, daily. The
+    summary is in the platform's language (Russian)."""
     for slug, counts in remind_all(request.registry, args.org).items():
-        print("%s: писем о приёме показаний — %d, о поверке — %d" % (slug, counts["window"],
-                                                                     counts["verification"]))
+        print(translate(_("${org}: писем о приёме показаний — ${window}, о поверке — ${verification}", mapping={
+            "org": slug, "window": counts["window"], "verification": counts["verification"]}),
+            DEFAULT, request.registry))

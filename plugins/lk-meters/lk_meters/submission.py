@@ -10,13 +10,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from lk_platform.i18n import translate as russian
+from lk_platform.util import periods
+
 from .i18n import _
-from .meters import SUBMIT_RIGHT, meters_of_account
-from .orgsettings import meter_settings
-from .periods import Window, period_of, period_title
+from .meters import meters_of_account
+from .models import SUBMIT_RIGHT
 from .readings import Reading, is_closed, record
+from .settings import meter_settings
 from .validation import Entry, check_entry
-from .windows import Windows
+from .windows import Window, Windows
 
 FIELD = re.compile(r"^m([0-9]{1,12})-(t[1-9]|period|confirm)$")
 
@@ -46,7 +49,7 @@ def _state(window: Window, today: dt.date) -> WindowState:
     if window.is_open(today):
         return WindowState(window, True, window.period_for(today), None, window.closes_on(today))
     opens = window.next_opening(today)
-    return WindowState(window, False, period_of(opens), opens, None)
+    return WindowState(window, False, periods.of_date(opens), opens, None)
 
 
 def submittable_accounts(user, organisation) -> list:
@@ -102,9 +105,12 @@ def parse_form(post) -> dict[int, dict]:
     return found
 
 
-def resident_entries(organisation, meters: dict, posted: dict, today: dt.date, staff: bool = False) -> list[Entry]:
-    """Entries for every meter the person filled in, checked. ``meters`` are
-    the ones they may submit for (the caller refuses any other id)."""
+def resident_entries(organisation, meters: dict, posted: dict, today: dt.date, staff: bool = False,
+                     translate=russian) -> list[Entry]:
+    """Entries for every meter the person filled in, checked, with messages
+    in ``translate``'s language. ``meters`` are the ones they may submit for
+    (the caller refuses any other id)."""
+    t = translate
     settings = meter_settings(organisation)
     windows = Windows(organisation)
     entries = []
@@ -113,23 +119,23 @@ def resident_entries(organisation, meters: dict, posted: dict, today: dt.date, s
             continue
         meter = meters[meter_id]
         state = window_state(organisation, meter, today, windows)
-        entry = Entry(meter=meter, texts=slot["texts"], period=state.period, confirmed=slot["confirm"])
+        entry = Entry(meter=meter, texts=slot["texts"], period=state.period, confirmed=slot["confirm"], translate=t)
         entries.append(entry)
         if meter.automatic and not staff:
             entry.error(_("показания этого счётчика снимаются автоматически, передавать их не нужно"))
             continue
         if not state.open:
             entry.error(_("приём показаний открыт ${window}; следующий приём начнётся ${date}", mapping={
-                "window": state.window.describe(), "date": state.next_opening.strftime("%d.%m.%Y")}))
+                "window": state.window.describe(t), "date": state.next_opening.strftime("%d.%m.%Y")}))
             continue
         posted_period = str(slot["period"] or "").strip()
         if posted_period and posted_period != str(state.period):
             entry.error(_("приём показаний за этот период закрыт; сейчас принимаются показания за ${period} — "
-                          "обновите страницу", mapping={"period": period_title(state.period)}))
+                          "обновите страницу", mapping={"period": periods.label(state.period, t)}))
             continue
         if is_closed(organisation, state.period):
             entry.error(_("период ${period} закрыт организацией, показания за него больше не принимаются",
-                          mapping={"period": period_title(state.period)}))
+                          mapping={"period": periods.label(state.period, t)}))
             continue
         check_entry(entry, organisation, today, settings.ceilings, staff=staff)
     return entries

@@ -16,8 +16,11 @@ from decimal import Decimal
 
 from BTrees.IOBTree import IOBTree
 
+from lk_platform.util.periods import add as add_months
+from lk_platform.util.periods import iso as period_param
+from lk_platform.util.periods import of_date as period_of
+
 from .meters import Meter, ensure_meter_indexes, note_building
-from .periods import add_months, period_of, period_param
 from .readings import Reading, period_index
 
 #: Accounts per transaction. The meters catalog gives documents random ids, so every

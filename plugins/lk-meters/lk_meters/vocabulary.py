@@ -1,7 +1,9 @@
 """The fixed word lists of the plugin: resources, tariffs, places, sources,
-who submitted, statuses. Organisations add their own resources in the
-plugin settings (``extra_resources``); everything else is fixed here so
-exports and filters stay stable."""
+who submitted, statuses, as translation strings (codes are stored, words
+are shown in the reader's language). Organisations add their own
+resources in the plugin settings (``extra_resources``, see
+:func:`.settings.resources_of`); everything else is fixed here so exports
+and filters stay stable. Months come from ``lk_platform.util.periods``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,21 +26,6 @@ RESOURCES = {
     "gas": Resource("gas", _("Газ"), _("м³"), _("ГАЗ")),
     "heat": Resource("heat", _("Тепловая энергия"), _("Гкал"), _("ТЕПЛО")),
 }
-
-
-def resources_of(organisation) -> dict[str, Resource]:
-    """The built-in resources plus the organisation's own (settings)."""
-    from .orgsettings import meter_settings
-    found = dict(RESOURCES)
-    if organisation is not None:
-        for extra in meter_settings(organisation).extra_resources:
-            found.setdefault(extra.code, extra)
-    return found
-
-
-def resource_title(organisation, code: str) -> str:
-    res = resources_of(organisation).get(code)
-    return res.title if res is not None else code
 
 
 #: Names of the tariff zones by number of tariffs (what Russian multi-tariff
@@ -100,8 +87,3 @@ BILLING_STATUSES = {
     "approved": _("Принято биллингом"),
     "declined": _("Отклонено биллингом"),
 }
-
-MONTHS = (_("январь"), _("февраль"), _("март"), _("апрель"), _("май"), _("июнь"), _("июль"), _("август"),
-          _("сентябрь"), _("октябрь"), _("ноябрь"), _("декабрь"))
-MONTHS_SHORT = (_("янв"), _("фев"), _("мар"), _("апр"), _("май"), _("июн"), _("июл"), _("авг"), _("сен"), _("окт"),
-                _("ноя"), _("дек"))

@@ -1,108 +1,123 @@
-"""Submission windows: the organisation's (plugin settings), overridden per
-building, per resource, or per building and resource.
+"""Submission windows: when residents may submit readings, and which
+window applies to a meter.
 
-Overrides are a small content type (generated admin in
-``meter_windows/@@admin``). The most specific one wins:
+A window is "from day S to day E of the month". It may cross the month end
+(25th → 5th): readings sent in the tail (1st–5th) still count for the month
+the window opened in. A day past a short month's end means the month's last
+day. No window means open every day, for the current month. Periods are
+months as int ``YYYYMM`` (``lk_platform.util.periods``).
+
+The organisation's window is in the plugin settings; overrides
+(:class:`~.models.WindowOverride`, a small content type with a generated
+admin in ``meter_windows/@@admin``) set one per building, per resource, or
+per building and resource. The most specific one wins:
 (building, resource) → (building, any) → (any, resource) → organisation.
 A lookup table ``(building, resource) -> name`` kept on the folder turns
 that into four BTree lookups instead of a search per meter.
 """
 from __future__ import annotations
 
-import colander
-import deform
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
 from BTrees.OOBTree import OOBTree
 
-from lk_platform.model.content import Content
+from lk_platform.i18n import translate
+from lk_platform.util import periods
 
+from .i18n import _
 from .meters import known_buildings
-from .orgsettings import meter_settings
-from .periods import Window
-from .vocabulary import resources_of
+
+# Overrides stored before the class moved to .models were pickled under this
+# module's path: importing it here keeps such databases loading.
+from .models import WindowOverride  # noqa: F401  (stored objects are pickled under this path)
+from .settings import meter_settings
 
 CONTAINER = "meter_windows"
+ORGANISATION = "organisation"   # the origin of the organisation's own window
 
 
-class WindowOverride(Content):
-    type_name = "meter_window"
-    searchable_fields = ("building_title", "resource")
+def _clamp(day: int, year: int, month: int) -> int:
+    return min(day, calendar.monthrange(year, month)[1])
 
-    building = ""        # building key, lower case ("" = every building)
-    building_title = ""
-    resource = ""        # resource code ("" = every resource)
-    start_day = None     # None with end_day None: open every day
-    end_day = None
-    comment = ""
 
-    @property
-    def window(self) -> Window:
-        where = [self.building_title or "", self.resource or ""]
-        return Window(self.start_day, self.end_day, origin=" / ".join(w for w in where if w))
+@dataclass(frozen=True)
+class Window:
+    """Days of the month when residents may submit. ``start``/``end`` None:
+    open every day. ``origin`` says where it came from (for staff pages):
+    ``"organisation"`` or the override's building / resource."""
+    start: int | None = None
+    end: int | None = None
+    origin: str = ""
 
     @property
-    def display_title(self):
-        return "%s — %s" % (self.building_title or "все дома", self.resource or "все ресурсы")
+    def always_open(self) -> bool:
+        return not self.start or not self.end
+
+    @property
+    def crosses_month_end(self) -> bool:
+        return not self.always_open and self.start > self.end
+
+    def _bounds(self, day: dt.date) -> tuple[int, int]:
+        return _clamp(self.start, day.year, day.month), _clamp(self.end, day.year, day.month)
+
+    def is_open(self, day: dt.date) -> bool:
+        if self.always_open:
+            return True
+        start, end = self._bounds(day)
+        if self.start <= self.end:
+            return start <= day.day <= end
+        return day.day >= start or day.day <= end
+
+    def period_for(self, day: dt.date) -> int:
+        """The period a reading sent on ``day`` counts for (when open)."""
+        if self.crosses_month_end and day.day <= self._bounds(day)[1]:
+            return periods.add(periods.of_date(day), -1)
+        return periods.of_date(day)
+
+    def next_opening(self, day: dt.date) -> dt.date | None:
+        """The first day after ``day`` on which the window opens again."""
+        if self.always_open:
+            return None
+        start = _clamp(self.start, day.year, day.month)
+        if day.day < start:
+            return day.replace(day=start)
+        following = periods.add(periods.of_date(day), 1)
+        year, month = periods.year(following), periods.month(following)
+        return dt.date(year, month, _clamp(self.start, year, month))
+
+    def closes_on(self, day: dt.date) -> dt.date | None:
+        """The last day of the window that is open on ``day``."""
+        if self.always_open or not self.is_open(day):
+            return None
+        end = _clamp(self.end, day.year, day.month)
+        if self.crosses_month_end and day.day > end:
+            following = periods.add(periods.of_date(day), 1)
+            year, month = periods.year(following), periods.month(following)
+            return dt.date(year, month, _clamp(self.end, year, month))
+        return day.replace(day=end)
+
+    def describe(self, translate=translate) -> str:
+        """``с 25 по 5 число следующего месяца`` in the reader's language
+        (``translate``: ``request.localizer.translate``; Russian without it)."""
+        if self.always_open:
+            return translate(_("ежедневно"))
+        if self.crosses_month_end:
+            return translate(_("с ${start} по ${end} число следующего месяца",
+                               mapping={"start": self.start, "end": self.end}))
+        return translate(_("с ${start} по ${end} число", mapping={"start": self.start, "end": self.end}))
 
 
-@colander.deferred
-def _building_widget(node, kw):
-    org = kw.get("organisation")
-    values = [("", "Все дома")] + (known_buildings(org) if org is not None else [])
-    return deform.widget.SelectWidget(values=values)
+def organisation_window(organisation) -> Window:
+    """The organisation's own window (plugin settings)."""
+    settings = meter_settings(organisation)
+    return Window(settings.window_start, settings.window_end, origin=ORGANISATION)
 
 
-@colander.deferred
-def _resource_widget(node, kw):
-    org = kw.get("organisation")
-    return deform.widget.SelectWidget(values=[("", "Все ресурсы")] + [
-        (r.code, r.title) for r in resources_of(org).values()])
-
-
-@colander.deferred
-def _resource_validator(node, kw):
-    return colander.OneOf([""] + list(resources_of(kw.get("organisation"))))
-
-
-@colander.deferred
-def _override_validator(node, kw):
-    org = kw.get("organisation")
-    context = kw.get("context")
-
-    def check(node, value):
-        exc = colander.Invalid(node)
-        if (value.get("start_day") is None) != (value.get("end_day") is None):
-            exc["end_day"] = "Укажите оба числа или оставьте оба пустыми (приём каждый день)"
-        if not value.get("building") and not value.get("resource"):
-            exc["building"] = ("Для всех домов и всех ресурсов окно задаётся в настройках организации; "
-                               "выберите дом или ресурс")
-        folder = org.get(CONTAINER) if org is not None else None
-        lookup = getattr(folder, "lookup", None)
-        if lookup is not None:
-            taken = lookup.get(((value.get("building") or "").lower(), value.get("resource") or ""))
-            if taken is not None and taken != getattr(context, "__name__", None):
-                exc["resource"] = "Для этого дома и ресурса окно уже задано — измените его"
-        if exc.children:
-            raise exc
-    return check
-
-
-def _day(title):
-    return colander.SchemaNode(colander.Integer(), title=title, missing=None, validator=colander.Range(
-        1, 31, min_err="Число месяца от 1 до 31", max_err="Число месяца от 1 до 31"))
-
-
-class WindowSchema(colander.Schema):
-    building = colander.SchemaNode(colander.String(), title="Дом", missing="", widget=_building_widget)
-    resource = colander.SchemaNode(colander.String(), title="Ресурс", missing="", widget=_resource_widget,
-                                   validator=_resource_validator)
-    start_day = _day("С какого числа (пусто — приём каждый день)")
-    end_day = _day("По какое число (меньше начального — окно через конец месяца)")
-    comment = colander.SchemaNode(colander.String(), title="Примечание", missing="",
-                                  validator=colander.Length(max=300))
-
-
-def window_schema():
-    return WindowSchema(validator=_override_validator)
+def override_window(override) -> Window:
+    where = [override.building_title or "", override.resource or ""]
+    return Window(override.start_day, override.end_day, origin=" / ".join(w for w in where if w))
 
 
 def rebuild_lookup(organisation):
@@ -132,7 +147,7 @@ class Windows:
 
     def __init__(self, organisation):
         self.organisation = organisation
-        self.default = meter_settings(organisation).window
+        self.default = organisation_window(organisation)
         folder = organisation.get(CONTAINER)
         lookup = getattr(folder, "lookup", None) if folder is not None else None
         self._folder = folder
@@ -148,7 +163,7 @@ class Windows:
                     continue
                 name = self._lookup.get(key)
                 if name is not None and name in self._folder:
-                    return self._folder[name].window
+                    return override_window(self._folder[name])
         return self.default
 
     def for_meter(self, meter) -> Window:

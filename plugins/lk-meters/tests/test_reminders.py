@@ -6,7 +6,6 @@ from email.header import decode_header, make_header
 
 from lk_meters.readings import latest
 from lk_meters.reminders import remind_all
-from lk_meters.testing import closed_window_days, meter_by_serial, org_today, set_window, value_text
 from lk_platform.testing import close_app, mail_files
 
 
@@ -20,13 +19,13 @@ def letters(app, since=0):
     return sorted(out)
 
 
-def test_staff_button_sends_window_and_verification_reminders_once(demo_browser, lk_demo, lk_db):
+def test_staff_button_sends_window_and_verification_reminders_once(demo_browser, lk_demo, lk_db, kit):
     with lk_db as platform:
         # petrova already submitted her cold water; ivanov nothing yet
         o = platform.organisations["vodokanal"]
-        mid, last = meter_by_serial(o, "ХВ-1000021").__name__, latest(meter_by_serial(o, "ХВ-1000021")).values[0]
+        mid, last = kit.meter_by_serial(o, "ХВ-1000021").__name__, latest(kit.meter_by_serial(o, "ХВ-1000021")).values[0]
     demo_browser.login("petrova")
-    demo_browser.post_csrf("/o/vodokanal/readings", {"m%s-t1" % mid: value_text(last + 1)}, status=303)
+    demo_browser.post_csrf("/o/vodokanal/readings", {"m%s-t1" % mid: kit.value_text(last + 1)}, status=303)
     before = len(mail_files(lk_demo.registry.settings))
     demo_browser.login("admin.vodokanal")
     assert "Отправить сейчас" in demo_browser.get("/o/vodokanal/@@meter-reminders").text
@@ -50,10 +49,10 @@ def test_staff_button_sends_window_and_verification_reminders_once(demo_browser,
     assert len(mail_files(lk_demo.registry.settings)) == before + 4
 
 
-def test_no_window_reminder_while_the_window_is_closed_and_settings_switch_them_off(lk_demo, lk_db):
+def test_no_window_reminder_while_the_window_is_closed_and_settings_switch_them_off(lk_demo, lk_db, kit):
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        set_window(o, *closed_window_days(org_today(o)))
+        kit.set_window(o, *kit.closed_window_days(kit.org_today(o)))
         settings = o.plugin_settings("meters")
         settings["remind_verification"] = False
         o.set_plugin_settings("meters", settings)
@@ -63,9 +62,9 @@ def test_no_window_reminder_while_the_window_is_closed_and_settings_switch_them_
     assert len(mail_files(lk_demo.registry.settings)) == before
 
 
-def test_cron_function_covers_every_organisation_outside_http(lk_demo, lk_db):
+def test_cron_function_covers_every_organisation_outside_http(lk_demo, lk_db, kit):
     with lk_db as platform:
-        set_window(platform.organisations["uk-dom"], None, None)
+        kit.set_window(platform.organisations["uk-dom"], None, None)
     before = len(mail_files(lk_demo.registry.settings))
     result = remind_all(lk_demo.registry)
     assert result["vodokanal"] == {"window": 2, "verification": 2}

@@ -6,71 +6,70 @@ from decimal import Decimal
 from lxml import etree
 
 from lk_meters.readings import current, latest, period_readings
-from lk_meters.testing import closed_window_days, meter_by_serial, org_today, period_now, set_window, value_text
 
 FORM = "/o/vodokanal/readings"
 
 
-def state(lk_db, serial, org="vodokanal"):
+def state(kit, lk_db, serial, org="vodokanal"):
     """(meter id, last value, current reading of this period) of a demo meter."""
     with lk_db as platform:
         o = platform.organisations[org]
-        meter = meter_by_serial(o, serial)
-        return meter.__name__, latest(meter).values, current(meter, period_now(o))
+        meter = kit.meter_by_serial(o, serial)
+        return meter.__name__, latest(meter).values, current(meter, kit.period_now(o))
 
 
-def readings_now(lk_db, org="vodokanal"):
+def readings_now(kit, lk_db, org="vodokanal"):
     """Every reading of this period in the organisation, for "nothing written"."""
     from lk_meters.meters import meters_folder
     with lk_db as platform:
         o = platform.organisations[org]
-        period = period_now(o)
+        period = kit.period_now(o)
         return sorted((m.__name__, r.values) for m in meters_folder(o).values() for r in period_readings(m, period))
 
 
-def test_form_lists_the_residents_meters_with_previous_values(demo_browser, lk_db):
+def test_form_lists_the_residents_meters_with_previous_values(demo_browser, lk_db, kit):
     demo_browser.login("ivanov")
     page = demo_browser.get(FORM)
-    mid, last, _ = state(lk_db, "ХВ-1000011")
+    mid, last, _ = state(kit, lk_db, "ХВ-1000011")
     assert "ХВ-1000011" in page.text and "ГВ-1000012" in page.text and "ХВ-1000014" in page.text
     assert "ХВ-0990013" not in page.text          # replaced: no longer read
     assert "ХВ-1000021" not in page.text          # petrova's
-    assert value_text(last[0]) in page.text       # previous value beside the input
+    assert kit.value_text(last[0]) in page.text       # previous value beside the input
     assert 'name="m%s-t1"' % mid in page.text and 'inputmode="decimal"' in page.text
     assert '<label for="m%s-t1"' % mid in page.text
 
 
-def test_submit_with_decimal_comma_saves_and_history_shows_it(demo_browser, lk_db):
+def test_submit_with_decimal_comma_saves_and_history_shows_it(demo_browser, lk_db, kit):
     demo_browser.login("ivanov")
-    cold, cold_last, _ = state(lk_db, "ХВ-1000011")
-    hot, hot_last, _ = state(lk_db, "ГВ-1000012")
+    cold, cold_last, _ = state(kit, lk_db, "ХВ-1000011")
+    hot, hot_last, _ = state(kit, lk_db, "ГВ-1000012")
     new_cold = cold_last[0] + Decimal("3.5")
-    res = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: value_text(new_cold), "m%s-t1" % hot: "",
+    res = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: kit.value_text(new_cold), "m%s-t1" % hot: "",
                                         "m%s-t1" % "999": ""} if False else
-                                 {"m%s-t1" % cold: value_text(new_cold), "m%s-t1" % hot: ""}, status=303)
+                                 {"m%s-t1" % cold: kit.value_text(new_cold), "m%s-t1" % hot: ""}, status=303)
     page = res.follow()
-    assert "Показания переданы" in page.text and value_text(new_cold) in page.text
-    _, _, reading = state(lk_db, "ХВ-1000011")
+    assert "Показания переданы" in page.text and kit.value_text(new_cold) in page.text
+    _, _, reading = state(kit, lk_db, "ХВ-1000011")
     assert reading.values == (new_cold.quantize(Decimal("0.001")),)
     assert (reading.by_kind, reading.by, reading.source, reading.status) == ("resident", "ivanov", "web", "received")
-    assert state(lk_db, "ГВ-1000012")[2] is None          # left empty: not submitted
+    assert state(kit, lk_db, "ГВ-1000012")[2] is None          # left empty: not submitted
     history = demo_browser.get("/o/vodokanal/meters/%s/@@history" % cold)
-    assert value_text(new_cold) in history.text and "Получено" in history.text
+    assert kit.value_text(new_cold) in history.text and "Получено" in history.text
 
 
-def test_every_bad_value_gets_a_message_and_nothing_is_written(demo_browser, lk_db):
+def test_every_bad_value_gets_a_message_and_nothing_is_written(demo_browser, lk_db, kit):
     demo_browser.login("ivanov")
-    cold, cold_last, _ = state(lk_db, "ХВ-1000011")
-    hot, hot_last, _ = state(lk_db, "ГВ-1000012")
-    before = readings_now(lk_db)
-    good = value_text(hot_last[0] + 1)
+    cold, cold_last, _ = state(kit, lk_db, "ХВ-1000011")
+    hot, hot_last, _ = state(kit, lk_db, "ГВ-1000012")
+    before = readings_now(kit, lk_db)
+    good = kit.value_text(hot_last[0] + 1)
     cases = {
         "1e9": "Введите число цифрами",
         "абв": "Введите число цифрами",
         "-1": "не может быть отрицательным",
         "123456789": "У счётчика 5 цифр до запятой, а введено 9",
         "1,23456": "У счётчика 3 цифры после запятой",
-        value_text(cold_last[0] - 10): "меньше предыдущего",
+        kit.value_text(cold_last[0] - 10): "меньше предыдущего",
     }
     for bad, message in cases.items():
         # A good value for another meter in the same form is not saved either.
@@ -82,19 +81,19 @@ def test_every_bad_value_gets_a_message_and_nothing_is_written(demo_browser, lk_
         assert 'value="%s"' % good in page.text         # what was typed is kept
     page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: "", "m%s-t1" % hot: "  "})
     assert "Введите показания хотя бы одного счётчика" in page.text
-    assert readings_now(lk_db) == before
+    assert readings_now(kit, lk_db) == before
 
 
-def test_someone_elses_meter_is_not_found_and_nothing_is_written(demo_browser, lk_db):
-    before = readings_now(lk_db)
-    petrovas, _, _ = state(lk_db, "ХВ-1000021")
-    mine, last, _ = state(lk_db, "ХВ-1000011")
+def test_someone_elses_meter_is_not_found_and_nothing_is_written(demo_browser, lk_db, kit):
+    before = readings_now(kit, lk_db)
+    petrovas, _, _ = state(kit, lk_db, "ХВ-1000021")
+    mine, last, _ = state(kit, lk_db, "ХВ-1000011")
     demo_browser.login("ivanov")
-    page = demo_browser.post_csrf(FORM, {"m%s-t1" % mine: value_text(last[0] + 1), "m%s-t1" % petrovas: "500"},
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % mine: kit.value_text(last[0] + 1), "m%s-t1" % petrovas: "500"},
                                   status=404)
     assert "не найден среди ваших счётчиков" in page.text and "Ничего не сохранено" in page.text
     page = demo_browser.post_csrf(FORM, {"m99999-t1": "5"}, status=404)
-    assert readings_now(lk_db) == before
+    assert readings_now(kit, lk_db) == before
 
 
 def test_residents_reach_only_their_own_meters_in_every_url(demo_browser, lk_db):
@@ -127,130 +126,130 @@ def test_residents_reach_only_their_own_meters_in_every_url(demo_browser, lk_db)
     assert anonymous.get("/o/vodokanal/meters/1/@@history").status_int == 302
 
 
-def test_wrong_number_of_tariff_values_and_a_two_tariff_meter(demo_browser, lk_db):
+def test_wrong_number_of_tariff_values_and_a_two_tariff_meter(demo_browser, lk_db, kit):
     with lk_db as platform:
-        set_window(platform.organisations["uk-dom"], None, None)
-    mid, last, _ = state(lk_db, "Э-2000013", "uk-dom")
+        kit.set_window(platform.organisations["uk-dom"], None, None)
+    mid, last, _ = state(kit, lk_db, "Э-2000013", "uk-dom")
     demo_browser.login("ivanov")
     url = "/o/uk-dom/readings"
     page = demo_browser.get(url)
     assert "День: показание" in page.text and "Ночь: показание" in page.text
-    page = demo_browser.post_csrf(url, {"m%s-t1" % mid: value_text(last[0] + 5)})
+    page = demo_browser.post_csrf(url, {"m%s-t1" % mid: kit.value_text(last[0] + 5)})
     assert "у счётчика 2 тарифа (День, Ночь), а передано значений: 1" in page.text
     page = demo_browser.post_csrf(url, {"m%s-t1" % mid: "1", "m%s-t2" % mid: "1", "m%s-t3" % mid: "1"})
     assert "передано значений: 3" in page.text
-    page = demo_browser.post_csrf(url, {"m%s-t1" % mid: value_text(last[0] + 5), "m%s-t2" % mid: "абв"})
+    page = demo_browser.post_csrf(url, {"m%s-t1" % mid: kit.value_text(last[0] + 5), "m%s-t2" % mid: "абв"})
     assert "тариф «Ночь»: Введите число цифрами" in page.text
-    assert readings_now(lk_db, "uk-dom") == []
-    demo_browser.post_csrf(url, {"m%s-t1" % mid: value_text(last[0] + 5), "m%s-t2" % mid: value_text(last[1] + 2)},
+    assert readings_now(kit, lk_db, "uk-dom") == []
+    demo_browser.post_csrf(url, {"m%s-t1" % mid: kit.value_text(last[0] + 5), "m%s-t2" % mid: kit.value_text(last[1] + 2)},
                            status=303)
-    assert state(lk_db, "Э-2000013", "uk-dom")[2].values == (last[0] + 5, last[1] + 2)
+    assert state(kit, lk_db, "Э-2000013", "uk-dom")[2].values == (last[0] + 5, last[1] + 2)
 
 
-def test_automatic_meter_is_shown_but_refuses_resident_readings(demo_browser, lk_db):
+def test_automatic_meter_is_shown_but_refuses_resident_readings(demo_browser, lk_db, kit):
     with lk_db as platform:
-        set_window(platform.organisations["uk-dom"], None, None)
-    mid, last, _ = state(lk_db, "Т-2000014", "uk-dom")
+        kit.set_window(platform.organisations["uk-dom"], None, None)
+    mid, last, _ = state(kit, lk_db, "Т-2000014", "uk-dom")
     demo_browser.login("ivanov")
     page = demo_browser.get("/o/uk-dom/readings")
     assert "Т-2000014" in page.text and "снимаются автоматически" in page.text
     assert 'name="m%s-t1"' % mid not in page.text
-    page = demo_browser.post_csrf("/o/uk-dom/readings", {"m%s-t1" % mid: value_text(last[0] + 1)})
+    page = demo_browser.post_csrf("/o/uk-dom/readings", {"m%s-t1" % mid: kit.value_text(last[0] + 1)})
     assert "снимаются автоматически, передавать их не нужно" in page.text
-    assert readings_now(lk_db, "uk-dom") == []
+    assert readings_now(kit, lk_db, "uk-dom") == []
 
 
-def test_archived_meter_from_a_stale_form_is_accepted_with_a_stored_warning(demo_browser, lk_db):
-    mid, last, _ = state(lk_db, "ХВ-1000011")
+def test_archived_meter_from_a_stale_form_is_accepted_with_a_stored_warning(demo_browser, lk_db, kit):
+    mid, last, _ = state(kit, lk_db, "ХВ-1000011")
     demo_browser.login("ivanov")
     demo_browser.get(FORM)
     with lk_db as platform:
-        meter = meter_by_serial(platform.organisations["vodokanal"], "ХВ-1000011")
+        meter = kit.meter_by_serial(platform.organisations["vodokanal"], "ХВ-1000011")
         meter.status = "archived"
         meter.__parent__.reindex(meter)
-    res = demo_browser.post_csrf(FORM, {"m%s-t1" % mid: value_text(last[0] + 1)}, status=303)
+    res = demo_browser.post_csrf(FORM, {"m%s-t1" % mid: kit.value_text(last[0] + 1)}, status=303)
     assert "Счётчик в архиве" in res.follow().text
-    reading = state(lk_db, "ХВ-1000011")[2]
+    reading = state(kit, lk_db, "ХВ-1000011")[2]
     assert reading.warnings == ("Счётчик в архиве (выведен из эксплуатации)",)
     assert "ХВ-1000011" not in demo_browser.get(FORM).text
 
 
-def test_overdue_verification_is_accepted_with_a_warning(demo_browser, lk_db):
-    mid, last, _ = state(lk_db, "ГВ-1000022")
+def test_overdue_verification_is_accepted_with_a_warning(demo_browser, lk_db, kit):
+    mid, last, _ = state(kit, lk_db, "ГВ-1000022")
     demo_browser.login("petrova")
     page = demo_browser.get(FORM)
     assert "Срок поверки счётчика истёк" in page.text
-    res = demo_browser.post_csrf(FORM, {"m%s-t1" % mid: value_text(last[0] + 1)}, status=303)
+    res = demo_browser.post_csrf(FORM, {"m%s-t1" % mid: kit.value_text(last[0] + 1)}, status=303)
     assert "Срок поверки истёк" in res.follow().text
-    assert state(lk_db, "ГВ-1000022")[2].warnings[0].startswith("Срок поверки истёк")
+    assert state(kit, lk_db, "ГВ-1000022")[2].warnings[0].startswith("Срок поверки истёк")
 
 
-def test_outside_the_window_the_form_says_when_it_opens_and_refuses_politely(demo_browser, lk_db):
+def test_outside_the_window_the_form_says_when_it_opens_and_refuses_politely(demo_browser, lk_db, kit):
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        start, end = closed_window_days(org_today(o))
-        set_window(o, start, end)
+        start, end = kit.closed_window_days(kit.org_today(o))
+        kit.set_window(o, start, end)
         from lk_meters.windows import window_for
-        opens = window_for(o).next_opening(org_today(o)).strftime("%d.%m.%Y")
-    mid, last, _ = state(lk_db, "ХВ-1000011")
+        opens = window_for(o).next_opening(kit.org_today(o)).strftime("%d.%m.%Y")
+    mid, last, _ = state(kit, lk_db, "ХВ-1000011")
     demo_browser.login("ivanov")
     page = demo_browser.get(FORM)
     assert "Следующий приём начнётся" in page.text and opens in page.text
     assert 'name="m%s-t1"' % mid not in page.text
-    page = demo_browser.post_csrf(FORM, {"m%s-t1" % mid: value_text(last[0] + 1)})
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % mid: kit.value_text(last[0] + 1)})
     assert "приём показаний открыт с %d по %d число; следующий приём начнётся %s" % (start, end, opens) in page.text
-    assert readings_now(lk_db) == []
+    assert readings_now(kit, lk_db) == []
     dashboard = demo_browser.get("/cabinet")
     assert "Следующий приём показаний начнётся" in dashboard.text
 
 
-def test_closed_and_past_periods_are_refused(demo_browser, lk_db):
+def test_closed_and_past_periods_are_refused(demo_browser, lk_db, kit):
     from lk_meters.readings import period_index
-    mid, last, _ = state(lk_db, "ХВ-1000011")
+    mid, last, _ = state(kit, lk_db, "ХВ-1000011")
     demo_browser.login("ivanov")
-    page = demo_browser.post_csrf(FORM, {"m%s-t1" % mid: value_text(last[0] + 1), "m%s-period" % mid: "202301"})
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % mid: kit.value_text(last[0] + 1), "m%s-period" % mid: "202301"})
     assert "приём показаний за этот период закрыт" in page.text
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        period_index(o, period_now(o), create=True).closed = ("admin.vodokanal", 1)
-    page = demo_browser.post_csrf(FORM, {"m%s-t1" % mid: value_text(last[0] + 1)})
+        period_index(o, kit.period_now(o), create=True).closed = ("admin.vodokanal", 1)
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % mid: kit.value_text(last[0] + 1)})
     assert "закрыт организацией" in page.text
-    assert readings_now(lk_db) == []
+    assert readings_now(kit, lk_db) == []
 
 
-def test_resubmission_supersedes_and_both_stay_in_history(demo_browser, lk_db):
-    mid, last, _ = state(lk_db, "ХВ-1000011")
+def test_resubmission_supersedes_and_both_stay_in_history(demo_browser, lk_db, kit):
+    mid, last, _ = state(kit, lk_db, "ХВ-1000011")
     demo_browser.login("ivanov")
     first, second = last[0] + 2, last[0] + Decimal("2.5")
-    demo_browser.post_csrf(FORM, {"m%s-t1" % mid: value_text(first)}, status=303)
+    demo_browser.post_csrf(FORM, {"m%s-t1" % mid: kit.value_text(first)}, status=303)
     page = demo_browser.get(FORM)
     assert "Если ошиблись, отправьте показание заново" in page.text
-    demo_browser.post_csrf(FORM, {"m%s-t1" % mid: value_text(second)}, status=303)
+    demo_browser.post_csrf(FORM, {"m%s-t1" % mid: kit.value_text(second)}, status=303)
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        meter = meter_by_serial(o, "ХВ-1000011")
-        both = period_readings(meter, period_now(o))
+        meter = kit.meter_by_serial(o, "ХВ-1000011")
+        both = period_readings(meter, kit.period_now(o))
         assert [r.values[0] for r in both] == [first, second]
         assert [r.superseded for r in both] == [True, False]
-        assert current(meter, period_now(o)).values[0] == second
+        assert current(meter, kit.period_now(o)).values[0] == second
     history = demo_browser.get("/o/vodokanal/meters/%s/@@history" % mid)
     assert "Заменено повторной передачей" in history.text
 
 
-def test_consumption_above_the_ceiling_asks_for_confirmation(demo_browser, lk_db):
-    mid, last, _ = state(lk_db, "ХВ-1000011")       # vodokanal's cold water ceiling: 25 m³ a month
+def test_consumption_above_the_ceiling_asks_for_confirmation(demo_browser, lk_db, kit):
+    mid, last, _ = state(kit, lk_db, "ХВ-1000011")       # vodokanal's cold water ceiling: 25 m³ a month
     demo_browser.login("ivanov")
-    high = value_text(last[0] + 60)
+    high = kit.value_text(last[0] + 60)
     page = demo_browser.post_csrf(FORM, {"m%s-t1" % mid: high})
     assert "больше обычного предела (25 м³ в месяц)" in page.text and 'name="m%s-confirm"' % mid in page.text
-    assert readings_now(lk_db) == []
+    assert readings_now(kit, lk_db) == []
     demo_browser.post_csrf(FORM, {"m%s-t1" % mid: high, "m%s-confirm" % mid: "1"}, status=303)
-    reading = state(lk_db, "ХВ-1000011")[2]
+    reading = state(kit, lk_db, "ХВ-1000011")[2]
     assert reading.warnings and "подтверждено при передаче" in reading.warnings[0]
 
 
-def test_delegate_with_the_right_submits_for_the_account(demo_browser, lk_db):
-    mid, last, _ = state(lk_db, "ХВ-1000011")
+def test_delegate_with_the_right_submits_for_the_account(demo_browser, lk_db, kit):
+    mid, last, _ = state(kit, lk_db, "ХВ-1000011")
     with lk_db as platform:
         account = platform.organisations["vodokanal"]["accounts"]["1000001"]
         account.delegates = (("petrova", ("pay",)),)
@@ -261,14 +260,14 @@ def test_delegate_with_the_right_submits_for_the_account(demo_browser, lk_db):
     with lk_db as platform:
         platform.organisations["vodokanal"]["accounts"]["1000001"].delegates = (("petrova", ("meters.submit",)),)
     assert "ХВ-1000011" in demo_browser.get(FORM).text
-    demo_browser.post_csrf(FORM, {"m%s-t1" % mid: value_text(last[0] + 1)}, status=303)
-    reading = state(lk_db, "ХВ-1000011")[2]
+    demo_browser.post_csrf(FORM, {"m%s-t1" % mid: kit.value_text(last[0] + 1)}, status=303)
+    reading = state(kit, lk_db, "ХВ-1000011")[2]
     assert (reading.by_kind, reading.by) == ("delegate", "petrova")
     assert demo_browser.get("/o/vodokanal/meters/%s/@@history" % mid).status_int == 200
 
 
-def test_history_chart_is_svg_with_title_desc_and_a_table(demo_browser, lk_db):
-    mid, _, _ = state(lk_db, "ХВ-1000011")
+def test_history_chart_is_svg_with_title_desc_and_a_table(demo_browser, lk_db, kit):
+    mid, _, _ = state(kit, lk_db, "ХВ-1000011")
     demo_browser.login("ivanov")
     page = demo_browser.get("/o/vodokanal/meters/%s/@@history" % mid)
     assert "<svg" in page.text and "<title id=" in page.text and "<desc id=" in page.text
@@ -286,14 +285,14 @@ def test_history_chart_is_svg_with_title_desc_and_a_table(demo_browser, lk_db):
     assert 10 <= len(bars) <= 12 and all(b.find("s:title", ns).text for b in bars)
 
 
-def test_dashboard_widget_lists_meters_due_until_submitted(demo_browser, lk_db):
+def test_dashboard_widget_lists_meters_due_until_submitted(demo_browser, lk_db, kit):
     demo_browser.login("petrova")
     page = demo_browser.get("/cabinet")
     assert "Пора передать показания" in page.text and "ХВ-1000021" in page.text
     params = {}
     for serial in ("ХВ-1000021", "ГВ-1000022"):
-        mid, last, _ = state(lk_db, serial)
-        params["m%s-t1" % mid] = value_text(last[0] + 1)
+        mid, last, _ = state(kit, lk_db, serial)
+        params["m%s-t1" % mid] = kit.value_text(last[0] + 1)
     demo_browser.post_csrf(FORM, params, status=303)
     page = demo_browser.get("/cabinet")
     assert "ХВ-1000021" not in page.text.split("Показания счётчиков", 1)[-1].split("</section>")[0] \
@@ -310,10 +309,10 @@ def test_switched_off_plugin_answers_404(demo_browser, lk_demo, lk_db):
     assert demo_browser.get("/o/uk-dom/readings").status_int == 200
 
 
-def test_cached_form_and_history_follow_submissions_and_staff_decisions(demo_browser, lk_demo, lk_db):
+def test_cached_form_and_history_follow_submissions_and_staff_decisions(demo_browser, lk_demo, lk_db, kit):
     from lk_platform.testing import Browser, cached_answers
     demo_browser.login("ivanov")
-    cold, cold_last, _ = state(lk_db, "ХВ-1000011")
+    cold, cold_last, _ = state(kit, lk_db, "ХВ-1000011")
     history_url = "/o/vodokanal/meters/%s/@@history" % cold
     demo_browser.get(FORM)
     demo_browser.get(history_url)
@@ -322,11 +321,11 @@ def test_cached_form_and_history_follow_submissions_and_staff_decisions(demo_bro
     demo_browser.get(history_url)
     assert cached_answers() == before + 2          # both now come from the cache
     new_cold = cold_last[0] + Decimal("2")
-    page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: value_text(new_cold)}, status=303).follow()
+    page = demo_browser.post_csrf(FORM, {"m%s-t1" % cold: kit.value_text(new_cold)}, status=303).follow()
     # the message waiting in the session is shown, and the new value with it
-    assert "Показания переданы" in page.text and value_text(new_cold) in page.text
+    assert "Показания переданы" in page.text and kit.value_text(new_cold) in page.text
     page = demo_browser.get(FORM)
-    assert "Показания переданы" not in page.text and value_text(new_cold) in page.text
+    assert "Показания переданы" not in page.text and kit.value_text(new_cold) in page.text
     assert "Получено" in demo_browser.get(history_url).text
 
     staff = Browser(lk_demo)
@@ -335,5 +334,5 @@ def test_cached_form_and_history_follow_submissions_and_staff_decisions(demo_bro
     assert reason not in demo_browser.get(history_url).text
     staff.post_csrf("/o/vodokanal/@@meter-readings-bulk", {"meter": [cold], "action": "reject", "reason": reason},
                     status=303)
-    assert state(lk_db, "ХВ-1000011")[2].status == "rejected"
+    assert state(kit, lk_db, "ХВ-1000011")[2].status == "rejected"
     assert reason in demo_browser.get(history_url).text

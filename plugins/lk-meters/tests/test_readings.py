@@ -2,6 +2,7 @@
 agrees with a brute-force filter over the same readings after puts,
 status changes, moves between buildings, removals and bulk loading."""
 import random
+from decimal import Decimal
 
 from lk_meters.readings import FILTERS, PeriodIndex, Reading
 
@@ -88,3 +89,21 @@ def test_cached_intersections_follow_committed_changes(lk_app, lk_db):
         total, ids = platform.test_index.query(status="received", resource="cold_water", limit=100)
         assert total == 49 and 1 not in ids
         assert platform.test_index.query(status="accepted", resource="cold_water") == (1, [1])
+
+
+def test_objects_pickled_under_the_old_module_paths_still_load():
+    """Meters, readings, period indexes and window overrides were stored as
+    lk_meters.meters / .readings / .windows objects before they moved to
+    lk_meters.models: those paths still resolve to the same classes."""
+    import pickle
+
+    from lk_meters import models
+
+    def stored_under(obj, old):
+        return pickle.loads(pickle.dumps(obj, protocol=1).replace(b"lk_meters.models\n", old.encode() + b"\n"))
+
+    reading = Reading(202611, 0, (Decimal("1.5"),), 1, "resident", "ivanov", "web", warnings=("Срок поверки истёк",))
+    assert stored_under(reading, "lk_meters.readings") == reading
+    assert stored_under(models.PeriodIndex, "lk_meters.readings") is models.PeriodIndex
+    assert stored_under(models.Meter, "lk_meters.meters") is models.Meter
+    assert stored_under(models.WindowOverride, "lk_meters.windows") is models.WindowOverride

@@ -2,7 +2,8 @@
 end, short months, the next opening, the period a reading counts for."""
 import datetime as dt
 
-from lk_meters.periods import Window, add_months, months_between, parse_period, period_title
+from lk_meters.windows import Window
+from lk_platform.util import periods
 
 
 def d(text):
@@ -51,11 +52,14 @@ def test_days_past_a_short_month_mean_its_last_day():
     assert w.next_opening(d("2026-03-31")) == d("2026-04-29")
 
 
-def test_period_arithmetic_and_parsing():
-    assert add_months(202612, 1) == 202701 and add_months(202601, -1) == 202512
-    assert add_months(202611, -36) == 202311
-    assert months_between(202511, 202602) == 3
-    assert parse_period("2026-11") == parse_period("11.2026") == parse_period("202611") == 202611
+def test_the_period_arithmetic_the_plugin_relies_on():
+    """The core's months (lk_platform.util.periods) as windows, charts and
+    the billing answers use them."""
+    assert periods.add(202612, 1) == 202701 and periods.add(202601, -1) == 202512
+    assert periods.add(202611, -36) == 202311
+    assert periods.between(202511, 202602) == 3
+    assert periods.parse_or_none("2026-11") == periods.parse_or_none("11.2026") \
+        == periods.parse_or_none("202611") == 202611
     for bad in ("", "2026-13", "абв", "1e9", "11.26.1", "999999", None):
-        assert parse_period(bad) is None
-    assert period_title(202611) == "ноябрь 2026"
+        assert periods.parse_or_none(bad) is None
+    assert periods.label(202611) == "ноябрь 2026"

@@ -11,14 +11,13 @@ from decimal import Decimal
 
 from lk_meters import submission
 from lk_meters.readings import current, latest, period_readings
-from lk_meters.testing import meter_by_serial, period_now, value_text
 from lk_platform.testing import Browser
 
 
-def test_two_browsers_at_once_both_land_in_history_one_is_current(lk_demo, lk_db, monkeypatch):
+def test_two_browsers_at_once_both_land_in_history_one_is_current(lk_demo, lk_db, monkeypatch, kit):
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        meter = meter_by_serial(o, "ХВ-1000011")
+        meter = kit.meter_by_serial(o, "ХВ-1000011")
         mid, last = meter.__name__, latest(meter).values[0]
     values = {"a": last + Decimal("1.111"), "b": last + Decimal("2.222")}
     browsers = {}
@@ -37,12 +36,12 @@ def test_two_browsers_at_once_both_land_in_history_one_is_current(lk_demo, lk_db
             barrier.wait()          # first attempt of each request: wait for the other one
         return real_save(*args, **kw)
 
-    monkeypatch.setattr("lk_meters.cabinet_views.save", save_after_both_read)
+    monkeypatch.setattr("lk_meters.views.resident.save", save_after_both_read)
     results = {}
 
     def submit(name):
         b = browsers[name]
-        results[name] = b.app.post("/o/vodokanal/readings", {"m%s-t1" % mid: value_text(values[name]),
+        results[name] = b.app.post("/o/vodokanal/readings", {"m%s-t1" % mid: kit.value_text(values[name]),
                                                              "csrf_token": b.csrf_token}, expect_errors=True)
 
     threads = [threading.Thread(target=submit, args=(n,), name=n) for n in values]
@@ -55,12 +54,12 @@ def test_two_browsers_at_once_both_land_in_history_one_is_current(lk_demo, lk_db
 
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        meter = meter_by_serial(o, "ХВ-1000011")
-        stored = period_readings(meter, period_now(o))
+        meter = kit.meter_by_serial(o, "ХВ-1000011")
+        stored = period_readings(meter, kit.period_now(o))
         assert sorted(r.values[0] for r in stored) == sorted(values.values())
         assert [r.superseded for r in stored] == [True, False]
         retried = calls[-1]
-        assert current(meter, period_now(o)).values[0] == values[retried]   # the re-run came last
+        assert current(meter, kit.period_now(o)).values[0] == values[retried]   # the re-run came last
         from lk_meters.readings import period_index
-        index = period_index(o, period_now(o))
+        index = period_index(o, kit.period_now(o))
         assert len(index) == 1 and index.meta(meter.id)[0] == "received"

@@ -1,11 +1,12 @@
 """Meters and window overrides through the generated admin: validation in
 Russian, indexes kept in step with edits, overrides taking effect."""
 from lk_meters.meters import meters_of_account
-from lk_meters.testing import closed_window_days, meter_by_serial, org_today
-from lk_meters.windows import window_for
+from lk_meters.settings import meter_settings
+from lk_meters.windows import organisation_window, window_for
+from lk_platform.util import periods
 
 
-def test_add_meter_through_the_generated_form(demo_browser, lk_db):
+def test_add_meter_through_the_generated_form(demo_browser, lk_db, kit):
     demo_browser.login("admin.vodokanal")
     form = demo_browser.get("/o/vodokanal/meters/@@add").forms["lkform"]
     form["account"] = "2000001"                  # an account of another organisation
@@ -28,7 +29,7 @@ def test_add_meter_through_the_generated_form(demo_browser, lk_db):
     form.submit("save").follow()
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        meter = meter_by_serial(o, "Э-777")
+        meter = kit.meter_by_serial(o, "Э-777")
         assert str(meter.initial_1) == "12.5" and meter.tariff_labels == ("День", "Ночь")
         assert meter in meters_of_account(o, "1000003")
         assert o["meters"].buildings[meter.building.lower()] == "г. Москва, Лесная, д. 8"
@@ -38,11 +39,11 @@ def test_add_meter_through_the_generated_form(demo_browser, lk_db):
     assert "Показаний пока нет" in page.text and "<svg" in page.text and "День, кВт·ч" in page.text
 
 
-def test_window_override_per_building_and_per_resource(demo_browser, lk_db):
+def test_window_override_per_building_and_per_resource(demo_browser, lk_db, kit):
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        day = closed_window_days(org_today(o))[0]
-        sadovaya = meter_by_serial(o, "ХВ-1000011").building.lower()
+        day = kit.closed_window_days(kit.org_today(o))[0]
+        sadovaya = kit.meter_by_serial(o, "ХВ-1000011").building.lower()
     demo_browser.login("admin.vodokanal")
     form = demo_browser.get("/o/vodokanal/meter_windows/@@add").forms["lkform"]
     form["building"] = sadovaya
@@ -57,8 +58,8 @@ def test_window_override_per_building_and_per_resource(demo_browser, lk_db):
     assert "Для этого дома и ресурса окно уже задано" in page.text
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        assert not window_for(o, meter_by_serial(o, "ГВ-1000012")).is_open(org_today(o))
-        assert window_for(o, meter_by_serial(o, "ХВ-1000011")).always_open
+        assert not window_for(o, kit.meter_by_serial(o, "ГВ-1000012")).is_open(kit.org_today(o))
+        assert window_for(o, kit.meter_by_serial(o, "ХВ-1000011")).always_open
     demo_browser.login("ivanov")
     page = demo_browser.get("/o/vodokanal/readings")
     hot = page.text.split("ГВ-1000012")[1].split("</section>")[0]
@@ -66,24 +67,22 @@ def test_window_override_per_building_and_per_resource(demo_browser, lk_db):
     assert "Следующий приём начнётся" not in page.text.split("ХВ-1000011")[1].split("</section>")[0]
 
 
-def test_moving_an_account_moves_its_meters_between_buildings(demo_browser, lk_db):
+def test_moving_an_account_moves_its_meters_between_buildings(demo_browser, lk_db, kit):
     demo_browser.login("admin.vodokanal")
     form = demo_browser.get("/o/vodokanal/accounts/1000003/@@edit").forms["lkform"]
     form["street"] = "Новая"
     form.submit("save")
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        meter = meter_by_serial(o, "ХВ-1000031")
+        meter = kit.meter_by_serial(o, "ХВ-1000031")
         total, found = o["meters"].query(eq={"building": meter.building}, limit=5)
         assert found == [meter] and "новая" in meter.building.lower()
-        from lk_meters.periods import add_months
         from lk_meters.readings import period_index
-        from lk_meters.testing import period_now
-        index = period_index(o, add_months(period_now(o), -1))
+        index = period_index(o, periods.add(kit.period_now(o), -1))
         assert index.meta(meter.id)[2] == meter.building.lower()
 
 
-def test_settings_through_the_core_settings_page(demo_browser, lk_db):
+def test_settings_through_the_core_settings_page(demo_browser, lk_db, kit):
     demo_browser.login("admin.vodokanal")
     form = demo_browser.get("/o/vodokanal/@@plugin-settings/meters").forms["lkform"]
     form["window_start"] = "15"
@@ -96,8 +95,9 @@ def test_settings_through_the_core_settings_page(demo_browser, lk_db):
     form.submit("save").follow()
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
-        from lk_meters.orgsettings import meter_settings
         settings = meter_settings(o)
-        assert (settings.window.start, settings.window.end) == (25, 5) and settings.window.crosses_month_end
+        window = organisation_window(o)
+        assert (settings.window_start, settings.window_end) == (25, 5)
+        assert (window.start, window.end) == (25, 5) and window.crosses_month_end
         assert str(settings.ceilings["hot_water"]) == "12"
-        assert window_for(o, meter_by_serial(o, "ХВ-1000011")).describe() == "с 25 по 5 число следующего месяца"
+        assert window_for(o, kit.meter_by_serial(o, "ХВ-1000011")).describe() == "с 25 по 5 число следующего месяца"

@@ -1,12 +1,21 @@
-"""Helpers for tests of the meters plugin (and of plugins or deployments
-that build on it): arranging meters, readings and windows directly."""
+"""Fixtures of the meters plugin's tests (the app, database and browser
+fixtures come from ``lk_platform.testing`` through the root conftest):
+``kit``, helpers arranging meters, readings and windows directly. (Test
+modules cannot import this conftest, so its helpers ride on the fixture.)"""
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from lk_meters.meters import meters_folder, note_building
+from lk_meters.models import Meter
+from lk_meters.readings import record
+from lk_platform.util import periods
 
 
 def add_meter(organisation, account, serial, resource="cold_water", **values):
     """A meter added the way the generated admin adds one."""
-    from lk_meters.meters import Meter, meters_folder, note_building
     folder = meters_folder(organisation)
     meter = Meter(account=account, resource=resource, serial=serial, **values)
     folder.add(meter)
@@ -17,7 +26,6 @@ def add_meter(organisation, account, serial, resource="cold_water", **values):
 
 def add_reading(organisation, meter, period, *values, status="accepted", by_kind="resident", by="ivanov",
                 source="web"):
-    from lk_meters.readings import record
     return record(organisation, meter, period, tuple(Decimal(v) for v in values), by_kind, by, source,
                   status=status)
 
@@ -39,7 +47,6 @@ def org_today(organisation):
 
 
 def meter_by_serial(organisation, serial):
-    from lk_meters.meters import meters_folder
     folder = meters_folder(organisation)
     total, found = folder.query(eq={"serial": serial}, limit=2)
     assert total == 1, serial
@@ -52,5 +59,15 @@ def value_text(value):
 
 
 def period_now(organisation):
-    from lk_meters.periods import period_of
-    return period_of(org_today(organisation))
+    return periods.of_date(org_today(organisation))
+
+
+KIT = SimpleNamespace(add_meter=add_meter, add_reading=add_reading, set_window=set_window,
+                      closed_window_days=closed_window_days, org_today=org_today, meter_by_serial=meter_by_serial,
+                      value_text=value_text, period_now=period_now)
+
+
+@pytest.fixture(scope="session")
+def kit():
+    """``kit.meter_by_serial(org, "ХВ-1000011")``, ``kit.set_window(org, 25, 5)``, …"""
+    return KIT

@@ -14,7 +14,7 @@ from deform.template import ZPTRendererFactory
 from pkg_resources import resource_filename
 from pyramid.i18n import get_localizer
 
-from lk_platform.i18n import _
+from lk_platform.i18n import _, localize
 from lk_platform.theming.themes import theme_of
 
 DEFORM_TEMPLATES = resource_filename("deform", "templates")
@@ -28,7 +28,7 @@ def _renderer(dirs: tuple):
 def _translate(term):
     from pyramid.threadlocal import get_current_request
     request = get_current_request()
-    return get_localizer(request).translate(term) if request is not None else term
+    return localize(get_localizer(request), term) if request is not None and hasattr(term, "interpolate") else term
 
 
 def renderer_for(request):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 
-from pyramid.i18n import Localizer, TranslationStringFactory, make_localizer
+from pyramid.i18n import Localizer, TranslationString, TranslationStringFactory, make_localizer
 from pyramid.interfaces import ITranslationDirectories
 from pyramid.threadlocal import get_current_registry
 
@@ -53,6 +53,19 @@ def localizer_for(locale: str, registry=None) -> Localizer:
     return found
 
 
+def localize(localizer: Localizer, message) -> str:
+    """``localizer.translate(message)``, translating the translation strings
+    among its mapping values first: Pyramid would put their msgids (the
+    Russian texts) into an English sentence, e.g. a field title inside a
+    validation message."""
+    mapping = getattr(message, "mapping", None)
+    if mapping and any(hasattr(v, "interpolate") for v in mapping.values()):
+        message = TranslationString(str(message), domain=message.domain, default=message.default, context=message.context,
+                                    mapping={k: localize(localizer, v) if hasattr(v, "interpolate") else v
+                                             for k, v in mapping.items()})
+    return localizer.translate(message)
+
+
 def translate(message, locale: str | None = None, registry=None) -> str:
     """``message`` (a translation string, or plain text, returned as it is)
     in ``locale`` (Russian by default), outside a request."""
@@ -60,4 +73,4 @@ def translate(message, locale: str | None = None, registry=None) -> str:
         return str(message)
     if not locale or locale == DEFAULT:
         return message.interpolate()
-    return localizer_for(locale, registry).translate(message)
+    return localize(localizer_for(locale, registry), message)

@@ -20,7 +20,7 @@ from pyramid.threadlocal import get_current_request
 from lk_platform.auth.security import is_staff, principals_at
 from lk_platform.caching import rendercache
 from lk_platform.caching.pagecache import CSRF_MARK, marking
-from lk_platform.i18n import _
+from lk_platform.i18n import _, localize
 from lk_platform.tenancy.urls import URLMaker
 from lk_platform.theming.menus import admin_menu, cabinet_menu, grouped
 from lk_platform.util.dates import format_date, format_datetime
@@ -130,7 +130,7 @@ def translate(msgid, domain=None, mapping=None, context=None, target_language=No
     elif mapping:
         msgid = TranslationString(msgid, domain=msgid.domain, default=msgid.default,
                                   mapping=dict(msgid.mapping or {}, **mapping))
-    return get_localizer(request).translate(msgid)
+    return localize(get_localizer(request), msgid)
 
 
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")

@@ -11,7 +11,8 @@ from lk_platform.i18n import _
 
 
 def _title(node):
-    # A TranslationString title is translated inside the message's mapping.
+    # A TranslationString title is translated inside the message's mapping
+    # (lk_platform.i18n.localize, used by pages, forms and translate()).
     return node.title or node.name
 
 

@@ -1,4 +1,9 @@
-"""Streamed CSV downloads that keep memory flat.
+"""CSV for spreadsheets: the one guarded writer, and streamed downloads
+that keep memory flat.
+
+Every CSV the platform writes goes through :class:`SheetWriter`, which
+neutralises cells a spreadsheet would run as a formula (CSV injection); a
+test fails on any other ``csv.writer`` in the core or a bundled plugin.
 
 A streamed body is read after pyramid_zodbconn has closed the request's
 connection, so rows come from a connection of their own, opened here,
@@ -23,6 +28,17 @@ def safe_cell(value) -> str:
     return text
 
 
+class SheetWriter:
+    """``csv.writer`` (``;``-separated, as Russian Excel opens it) whose every
+    cell goes through :func:`safe_cell`."""
+
+    def __init__(self, buf, delimiter=";", lineterminator="\r\n"):
+        self._writer = csv.writer(buf, delimiter=delimiter, lineterminator=lineterminator)
+
+    def writerow(self, row):
+        self._writer.writerow([safe_cell(v) for v in row])
+
+
 def _is_number(text):
     try:
         float(text.replace(",", "."))
@@ -35,7 +51,7 @@ def csv_chunks(obj, header, rows, encoding="utf-8", batch=500):
     """Yield encoded CSV: ``header``, then ``rows(own_obj)`` where ``own_obj``
     is ``obj`` loaded in a fresh connection."""
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";")
+    writer = SheetWriter(buf)
 
     def flush(bom=False):
         data = buf.getvalue().encode(encoding, errors="replace")
@@ -43,7 +59,7 @@ def csv_chunks(obj, header, rows, encoding="utf-8", batch=500):
         buf.truncate()
         return (b"\xef\xbb\xbf" + data) if bom else data
 
-    writer.writerow([safe_cell(h) for h in header])
+    writer.writerow(header)
     yield flush(bom=encoding == "utf-8")
     db = obj._p_jar.db()
     tm = transaction.TransactionManager()
@@ -51,7 +67,7 @@ def csv_chunks(obj, header, rows, encoding="utf-8", batch=500):
     try:
         own = conn.get(obj._p_oid)
         for n, row in enumerate(rows(own), 1):
-            writer.writerow([safe_cell(v) for v in row])
+            writer.writerow(row)
             if n % batch == 0:
                 yield flush()
                 conn.cacheGC()

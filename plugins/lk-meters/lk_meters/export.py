@@ -20,6 +20,7 @@ from lxml import etree
 
 from lk_platform.i18n import translate as russian
 from lk_platform.util import periods
+from lk_platform.util.streaming import SheetWriter
 
 from .i18n import _
 from .meters import meters_folder
@@ -87,7 +88,7 @@ def write_csv(organisation, rows, encoding: str = "utf-8", translate=russian):
     with a BOM so Excel recognises it), in ``translate``'s language."""
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer = SheetWriter(buf)
 
     def flush():
         text = buf.getvalue()

@@ -18,7 +18,6 @@ from pyramid.settings import asbool, aslist
 from lk_platform import corehooks
 from lk_platform.auth.security import SecurityPolicy, org_admin_role
 from lk_platform.caching import rendercache
-from lk_platform.caching.edgecache import EdgeCache
 from lk_platform.caching.pagecache import lk_page_cache
 from lk_platform.i18n import negotiate_locale
 from lk_platform.model.evolve import pending
@@ -110,8 +109,6 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     _bake_request_extensions(config)
     app = config.make_wsgi_app()
     _prepare_database(app, registry)
-    if asbool(settings.get("lk.page_cache", True)):
-        app = EdgeCache(app, registry)
     return app
 
 

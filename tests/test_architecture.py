@@ -139,8 +139,8 @@ def test_bundled_plugins_import_only_the_plugin_api():
 def test_the_api_check_sees_a_forbidden_import(tmp_path):
     """The scan itself works: a private module is reported."""
     probe = tmp_path / "probe.py"
-    probe.write_text("from lk_platform.caching.edgecache import EdgeCache\n"
+    probe.write_text("from lk_platform.caching.pagecache import CSRF_MARK\n"
                      "def f():\n    from lk_platform.cabinet.views import user_accounts\n")
     found = _imports(str(probe))
-    assert ("lk_platform.caching.edgecache", 1, False) in found
+    assert ("lk_platform.caching.pagecache", 1, False) in found
     assert ("lk_platform.cabinet.views", 3, True) in found

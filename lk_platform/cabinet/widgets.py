@@ -7,6 +7,7 @@ import logging
 
 from transaction.interfaces import TransientError
 
+from lk_platform.plugins.manager import DEGRADED
 from lk_platform.theming.themes import render
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ def render_widgets(request, widgets, organisation):
         except Exception:
             log.exception("widget %r (%s) failed to render; it is left out", widget.title, widget.template)
             failed = True
+            request.environ[DEGRADED] = True    # a page missing a part is never cached
             continue
         rendered.append((widget, html))
     return rendered, failed

@@ -1,2 +1,2 @@
-"""Caches keyed on ZODB serials: rendered fragments, whole pages, and the
-edge answer for a session's repeated request."""
+"""Caches keyed on ZODB serials: rendered fragments (``rendercache``) and
+whole pages (``pagecache``), both after the permission check."""

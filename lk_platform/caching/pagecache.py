@@ -18,8 +18,13 @@ HTML answer to a GET, sets cookies, or when flash messages wait to be shown;
 the CSRF token is left out of the cached copy and put back per request, so
 one copy serves all the user's sessions.
 
-Each stored page is also offered to :mod:`lk_platform.caching.edgecache`, which
-answers the same session's next request for it before Pyramid runs.
+A cached page is served only through Pyramid: after traversal, the
+permission check and the response policy, never before them. Every page
+also depends on the platform's access counter (deletions, links, roles,
+blocked users: :func:`lk_platform.model.stamps.touch_access`); a page with
+a section left out because a plugin failed is never stored; keys are a
+digest of the request's address, locale, theme and principals, and count
+against the memory bound.
 
 A view whose page shows something else (another object, the time) must
 name it in ``depends``; a view with side effects (read marks) must not opt
@@ -28,22 +33,24 @@ in. ``lk.page_cache = false`` in the settings turns the cache off.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from pyramid.response import Response
 from pyramid.settings import asbool
 
 from lk_platform.auth.security import principals_at
-from lk_platform.caching import edgecache, rendercache
-from lk_platform.caching.edgecache import counts
+from lk_platform.caching import rendercache
 from lk_platform.caching.rendercache import Until
 from lk_platform.model.organisations import Organisation
 from lk_platform.model.platform import get_platform
-from lk_platform.model.stamps import changes
+from lk_platform.model.stamps import access, changes
+from lk_platform.plugins.manager import DEGRADED
 from lk_platform.util.dates import utcnow
 
 MARKS_KEY = "lk.page_cache.marks"
 
 #: pages served from the cache and rendered for it, since start (for tests and benchmarks)
+counts = {"served": 0, "rendered": 0}
 
 
 #: Stands for the session's CSRF token in a cached page; filled in per request.
@@ -67,8 +74,8 @@ def lk_page_cache(view, info):
         if stamp is None:
             return view(context, request)
         api = request.api
-        key = (stamp, ("page",) + view_key + (request.host_url, request.path_qs, api.locale, api.theme,
-                                              tuple(_principals(request, context))))
+        key = (stamp, ("page",) + view_key + (_digest(request.host_url, request.path_qs, api.locale, api.theme,
+                                                      *_principals(request, context)),))
         found = rendercache.get(key)
         if found is None:
             request.environ[MARKS_KEY] = True
@@ -76,7 +83,7 @@ def lk_page_cache(view, info):
                 response = view(context, request)
             finally:
                 del request.environ[MARKS_KEY]
-            if not _cacheable(response):
+            if not _cacheable(response) or request.environ.get(DEGRADED):
                 return _filled(response, api)
             found = (response.status, [(k, v) for k, v in response.headerlist if k.lower() != "content-length"],
                      response.body)
@@ -86,7 +93,6 @@ def lk_page_cache(view, info):
             counts["served"] += 1
         status, headers, body = found
         body = _fill(body, api)
-        edgecache.offer(request, stamp, status, headers, body)
         return Response(status=status, headerlist=list(headers), body=body)
 
     return cached_view
@@ -96,8 +102,19 @@ lk_page_cache.options = ("lk_cache",)
 
 
 def cached_answers() -> int:
-    """Answers given from the cache (here or by the edge cache) since start."""
-    return counts["served"] + counts["edge"]
+    """Answers given from the cache since start."""
+    return counts["served"]
+
+
+def _digest(*parts) -> bytes:
+    """16 bytes standing for the request's side of a key: bounded whatever
+    the address's length, and unambiguous (lengths are part of the input)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = str(part).encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.digest()
 
 
 def _principals(request, context):
@@ -105,7 +122,7 @@ def _principals(request, context):
 
 
 def _common(context, request):
-    deps = [context, request.user]
+    deps = [context, request.user, access(get_platform(request))]
     org = request.organisation
     node = context
     while node is not None:

@@ -116,13 +116,13 @@ def put(key, value, replace=False):
     global _size
     with _lock:
         if replace and key in _entries:
-            _size -= _cost(_entries.pop(key))
+            _size -= _cost(_entries.pop(key)) + _key_cost(key)
         if key not in _entries:
             _entries[key] = value
-            _size += _cost(value)
+            _size += _cost(value) + _key_cost(key)
             while _size > _limit and _entries:
-                _old, dropped = _entries.popitem(last=False)
-                _size -= _cost(dropped)
+                old, dropped = _entries.popitem(last=False)
+                _size -= _cost(dropped) + _key_cost(old)
 
 
 def _cost(value) -> int:
@@ -133,6 +133,17 @@ def _cost(value) -> int:
     if isinstance(value, (tuple, list)):
         return sum(sys.getsizeof(v) for v in value)
     return sys.getsizeof(value)
+
+
+def _key_cost(key) -> int:
+    """The key's own size (its tuples and their items, two levels down):
+    keys count against the bound as values do."""
+    total = sys.getsizeof(key)
+    for item in key if isinstance(key, tuple) else ():
+        total += sys.getsizeof(item)
+        for inner in item if isinstance(item, tuple) else ():
+            total += sys.getsizeof(inner)
+    return total
 
 
 def configure(max_bytes: int):

@@ -18,7 +18,7 @@ from hypatia.keyword import KeywordIndex
 from hypatia.text import TextIndex
 from persistent import Persistent
 
-from lk_platform.model.stamps import touch
+from lk_platform.model.stamps import touch, touch_access
 
 FAMILY = BTrees.family64
 _MISSING = object()
@@ -137,6 +137,7 @@ class Folder(Persistent):
             del self._names[docid]
             self.catalog.unindex_doc(docid)
         touch(self)
+        touch_access(self)      # no cached page may show what was deleted
         return obj
 
     def reindex(self, obj):

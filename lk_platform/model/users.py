@@ -11,7 +11,7 @@ from lk_platform.i18n import LANGUAGES, _
 from lk_platform.model import sessions
 from lk_platform.model.content import Content
 from lk_platform.model.organisations import find_organisation
-from lk_platform.model.stamps import touch
+from lk_platform.model.stamps import touch, touch_access
 from lk_platform.util.passwords import hash_password, password_problems
 
 
@@ -141,6 +141,7 @@ def set_password(platform, user, password: str):
 def set_blocked(platform, user, blocked: bool):
     if user.blocked != blocked:
         user.blocked = blocked
+        touch_access(platform)
     if blocked:
         sessions.end_all_for(platform, user.login)
 
@@ -158,6 +159,7 @@ def grant_role(org, user, role: str, registry, revoke: bool = False):
         org.staff.pop(user.login, None)
     if org.staff.get(user.login) != before:
         touch(org)      # cached pages of this organisation depend on who has which role
+        touch_access(org)
     slugs = set(user.staff_of)
     slugs.add(org.slug) if roles else slugs.discard(org.slug)
     if tuple(sorted(slugs)) != user.staff_of:
@@ -171,6 +173,7 @@ def link_account(user, account):
     if user.login not in account.holders:
         account.holders = account.holders + (user.login,)
     user.link_account(org.slug, account.number)
+    touch_access(account)
 
 
 def unlink_account(user, account):
@@ -178,3 +181,4 @@ def unlink_account(user, account):
     if user.login in account.holders:
         account.holders = tuple(h for h in account.holders if h != user.login)
     user.unlink_account(org.slug, account.number)
+    touch_access(account)

@@ -23,6 +23,9 @@ from lk_platform.plugins.declarations import PluginInfo
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "lk_platform.plugins"
+#: environ key set when a plugin failed in a per-request hook and its part of
+#: the page is missing: such a page is never cached (lk_platform.caching.pagecache)
+DEGRADED = "lk.degraded"
 #: Name under which the core's own hook implementations are registered.
 CORE = "core"
 
@@ -160,6 +163,9 @@ class ScopedHooks:
             except Exception:
                 log.exception("plugin %s failed in %s; its part is left out", impl.plugin_name, hookname)
                 failed.append(impl.plugin_name)
+                request = kwargs.get("request")
+                if request is not None:
+                    request.environ[DEGRADED] = True
                 continue
             if result is not None or keep_none:
                 results.append(result)

@@ -19,7 +19,10 @@ VH_ROOT = "HTTP_X_VHM_ROOT"
 
 def root_factory(request):
     platform = get_platform(request)
-    if VH_ROOT not in request.environ and platform.hosts:
+    # The virtual root is ours to set, from the host mapping, on every
+    # attempt: a client's own X-Vhm-Root header would move traversal and URLs.
+    request.environ.pop(VH_ROOT, None)
+    if platform.hosts:
         org = platform.organisation_for_host(request.host)
         if org is not None:
             request.environ[VH_ROOT] = resource_path(org)

@@ -4,7 +4,11 @@ import datetime as dt
 import io
 import zoneinfo
 
+import pytest
+
 from lk_platform.demo import load_demo
+
+pytestmark = pytest.mark.calendar  # report of the demo's last 60 days, holidays from tomorrow
 
 STAFF = "appeals.vodokanal"
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
@@ -80,7 +84,7 @@ def test_report_period_is_checked(appeals):
 
 
 def test_the_reports_of_the_demo_are_streamed_whole(appeals):
-    today = dt.date.today()
+    today = dt.datetime.now(MSK).date()     # the organisation's day, not the machine's
     response = appeals.browser(STAFF).get("/o/vodokanal/appeals/@@report.csv?from=%s&to=%s" % (
         today - dt.timedelta(days=60), today + dt.timedelta(days=1)))
     subjects = [r[6] for r in rows(response)[1:]]
@@ -124,3 +128,27 @@ def test_demo_data_is_idempotent(appeals, lk_demo):
         assert roof.status == "waiting" and [a.content_type for a in roof._attachments.values()] == ["image/png"]
     # The demo staff member logs in with the demo password.
     assert appeals.browser("appeals.ukdom").get("/o/uk-dom/appeals/@@queue").status_int == 200
+
+
+def test_the_demos_appeals_are_in_their_states_on_any_day(appeals):
+    """Counted back in working days, the demo looks the same on a Monday
+    morning, a Saturday or after the New Year holidays."""
+    from lk_platform.dates import utcnow
+    now = utcnow()
+    with appeals.db() as platform:
+        found = {}
+        for slug in ("vodokanal", "uk-dom", "uk-dom-sever"):
+            for appeal in platform.organisations[slug]["appeals"].values():
+                found[appeal.subject] = (appeal.status, appeal.deadline is not None and appeal.deadline < now,
+                                         appeal.created < now)
+    assert found == {
+        "Нет горячей воды с 3 по 10 число": ("in_progress", False, True),
+        "Ржавая вода из крана": ("resolved", False, True),
+        "Поверка счётчика холодной воды": ("new", True, True),          # unanswered: overdue
+        "Протекает крыша над кухней": ("waiting", False, True),
+        "Не работает домофон": ("new", False, True),                    # just came: not yet
+    }
+    # The resolved one was resolved long enough ago that it can no longer be reopened (7 days).
+    with appeals.db() as platform:
+        rusty = next(a for a in platform.organisations["vodokanal"]["appeals"].values() if a.status == "resolved")
+        assert now - rusty.resolved_at > dt.timedelta(days=7)

@@ -1,5 +1,5 @@
 # make run  — set up and serve the demo on the embedded ZODB
-# make test — set up and run the whole suite
+# make test — set up and run the whole suite (the date-dependent tests on nine awkward days too)
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -8,7 +8,7 @@ PORT ?= 6543
 PLUGINS := $(sort $(wildcard plugins/*/setup.cfg))
 EXAMPLE := docs/example_plugin
 
-.PHONY: run test setup sysdeps catalogs bench clean
+.PHONY: run test test-calendar setup sysdeps catalogs bench clean
 
 setup: $(VENV)/.installed catalogs
 
@@ -36,6 +36,11 @@ sysdeps:
 
 test: setup sysdeps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Only the date-dependent tests (marked calendar), rerun on awkward days; make test runs them too.
+# One day: $(BIN)/python -m pytest -m calendar --lk-today=2028-02-29T23:40
+test-calendar: setup
+	$(BIN)/python -m pytest -q tests/test_calendar_days.py $(PYTEST_ARGS)
 
 # wrk generates the load when installed: the Python client would take a core
 # from the server it measures. Like sysdeps.sh: installed as root, else a note.

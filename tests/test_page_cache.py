@@ -152,6 +152,7 @@ def test_blocking_the_user_or_granting_a_role_is_seen_at_once(lk_demo):
     assert answer.status_int in (302, 303, 403) and "1000001" not in answer.text
 
 
+@pytest.mark.calendar
 def test_a_page_past_its_time_limit_is_rendered_again(lk_demo):
     from lk_platform import rendercache
     resident = Browser(lk_demo)

@@ -2,6 +2,8 @@
 cron entry point."""
 import datetime as dt
 
+import pytest
+
 from lk_platform.app import make_app
 from lk_platform.demo import load_demo
 from lk_platform.testing import DB, REPO, close_app, mail_files, make_settings
@@ -20,6 +22,7 @@ def _snapshot(platform):
     return out
 
 
+@pytest.mark.calendar
 def test_demo_with_all_plugins_is_complete_and_idempotent(tmp_path):
     app = make_app(make_settings(tmp_path))
     try:

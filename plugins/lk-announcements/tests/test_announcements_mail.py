@@ -1,12 +1,16 @@
 """E-mail at publication: once, to the targeted residents with an address."""
 import datetime as dt
 
+import pytest
+
 from lk_platform.testing import DB, mail_files
 
 from lk_announcements.announcements import Announcement
 from lk_announcements.mailing import send_due_notifications
 
 from .conftest import read_mails as _mails
+
+pytestmark = pytest.mark.calendar  # scheduled mail around now
 
 
 def test_sent_on_save_when_published_and_never_twice(staff, lk_demo, lk_settings):

@@ -2,12 +2,15 @@
 import re
 from decimal import Decimal
 
+import pytest
 from lxml import html as lxml_html
 
 from lk_debt import periods
 from lk_debt.formatting import rub
 
 from urllib.parse import urlencode
+
+pytestmark = pytest.mark.calendar  # balances, due dates and periods are today's
 
 ACC1 = "/o/vodokanal/accounts/1000001/"
 ACC2 = "/o/vodokanal/accounts/1000002/"

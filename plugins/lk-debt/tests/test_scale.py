@@ -13,6 +13,8 @@ from lk_platform.users import create_user, link_account
 from lk_debt import demo, periods
 from lk_debt.formatting import rub
 
+pytestmark = pytest.mark.calendar  # 60 months up to last month
+
 ACCOUNTS = 10
 MONTHS = 60
 

@@ -1,5 +1,7 @@
 """Meters and window overrides through the generated admin: validation in
 Russian, indexes kept in step with edits, overrides taking effect."""
+import pytest
+
 from lk_meters.meters import meters_of_account
 from lk_meters.testing import closed_window_days, meter_by_serial, org_today
 from lk_meters.windows import window_for
@@ -38,6 +40,7 @@ def test_add_meter_through_the_generated_form(demo_browser, lk_db):
     assert "Показаний пока нет" in page.text and "<svg" in page.text and "День, кВт·ч" in page.text
 
 
+@pytest.mark.calendar
 def test_window_override_per_building_and_per_resource(demo_browser, lk_db):
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
@@ -66,6 +69,7 @@ def test_window_override_per_building_and_per_resource(demo_browser, lk_db):
     assert "Следующий приём начнётся" not in page.text.split("ХВ-1000011")[1].split("</section>")[0]
 
 
+@pytest.mark.calendar
 def test_moving_an_account_moves_its_meters_between_buildings(demo_browser, lk_db):
     demo_browser.login("admin.vodokanal")
     form = demo_browser.get("/o/vodokanal/accounts/1000003/@@edit").forms["lkform"]

@@ -4,10 +4,14 @@ and a plain function for cron send them."""
 import email
 from email.header import decode_header, make_header
 
+import pytest
+
 from lk_platform.testing import close_app, mail_files
 from lk_meters.reminders import remind_all
 from lk_meters.testing import closed_window_days, meter_by_serial, org_today, set_window, value_text
 from lk_meters.readings import latest
+
+pytestmark = pytest.mark.calendar  # windows and verification dates relative to today
 
 
 def letters(app, since=0):

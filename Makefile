@@ -1,6 +1,8 @@
-# make run    — set up and serve the demo on the embedded ZODB
-# make test   — set up and run the whole suite (PYTEST_ARGS='-m "not wheels"' skips the wheel install test)
-# make wheels — release build: wheels of the core and every bundled plugin in dist/
+# make run           — set up and serve the demo on the embedded ZODB
+# make test          — set up and run the whole suite, the date-dependent tests on nine awkward days too
+#                      (PYTEST_ARGS='-m "not wheels"' skips the wheel install test)
+# make test-calendar — only the date-dependent tests, on the nine awkward days
+# make wheels        — release build: wheels of the core and every bundled plugin in dist/
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -9,7 +11,7 @@ PORT ?= 6543
 PLUGINS := $(sort $(wildcard plugins/*/setup.cfg))
 EXAMPLE := docs/example_plugin
 
-.PHONY: run test setup sysdeps catalogs wheels bench clean
+.PHONY: run test test-calendar setup sysdeps catalogs wheels bench clean
 
 setup: $(VENV)/.installed catalogs
 
@@ -51,6 +53,12 @@ test: setup sysdeps
 	@echo "ruff: lint and import order"
 	@$(BIN)/ruff check -q .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Only the date-dependent tests (marked calendar), rerun on awkward days; make test runs them too.
+# One day: $(BIN)/python -m pytest -m calendar --lk-today=2028-02-29T23:40
+test-calendar: setup
+	@echo "calendar: the date-dependent tests on nine awkward days, two at a time"
+	$(BIN)/python -m pytest -q tests/test_calendar_days.py $(PYTEST_ARGS)
 
 # wrk generates the load when installed: the Python client would take a core
 # from the server it measures. Like sysdeps.sh: installed as root, else a note.

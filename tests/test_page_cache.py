@@ -148,6 +148,7 @@ def test_blocking_the_user_or_granting_a_role_is_seen_at_once(lk_demo):
     assert answer.status_int in (302, 303, 403) and "1000001" not in answer.text
 
 
+@pytest.mark.calendar  # the organisation's midnight, whatever the day
 def test_a_page_past_the_organisations_midnight_is_rendered_again(lk_demo):
     import datetime as dt
 

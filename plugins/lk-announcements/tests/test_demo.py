@@ -2,6 +2,8 @@
 cron entry point."""
 import datetime as dt
 
+import pytest
+
 from lk_announcements.models import Announcement
 from lk_platform.cli import main
 from lk_platform.demo import load_demo
@@ -18,6 +20,7 @@ def _snapshot(platform):
     return out
 
 
+@pytest.mark.calendar
 def test_demo_with_all_plugins_is_complete_and_idempotent(tmp_path):
     app = make_app(make_settings(tmp_path))
     try:

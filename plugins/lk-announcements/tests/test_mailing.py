@@ -1,11 +1,15 @@
 """E-mail at publication: once, to the targeted residents with an address."""
 import datetime as dt
 
+import pytest
+
 from lk_announcements.mailing import send_due_notifications
 from lk_announcements.models import Announcement
 from lk_platform.testing import DB, mail_files
 
 from .conftest import read_mails as _mails
+
+pytestmark = pytest.mark.calendar  # scheduled mail around now
 
 
 def test_sent_on_save_when_published_and_never_twice(staff, lk_demo, lk_settings):

@@ -3,8 +3,12 @@ and nothing of other buildings or other organisations."""
 import datetime as dt
 import re
 
+import pytest
+
 from lk_announcements.feed import read_marks
 from lk_announcements.models import Announcement
+
+pytestmark = pytest.mark.calendar  # publication and expiry around now
 
 
 def _add(db, slug="vodokanal", **values):

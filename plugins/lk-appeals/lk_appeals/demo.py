@@ -1,7 +1,12 @@
 """Demo data: a staff member for appeals at each top-level organisation,
 routes for the categories, and a few appeals of the demo residents in
 different states (new and overdue, in work with a staff note, waiting for
-the resident with a photo, resolved and rated). Idempotent."""
+the resident with a photo, resolved and rated). Idempotent.
+
+Times are counted back from now in the organisation's working days, so
+every state holds on any day: the unanswered appeal is overdue on a Monday
+morning or after the New Year holidays too, and none is due yet that should
+not be."""
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +30,7 @@ STAFF = {
     "uk-dom": ("appeals.ukdom", "Гришин Павел (обращения)", "appeals@uk.example"),
 }
 
-# org -> [(account, author, category title prefix, subject, text, days ago, script)]
+# org -> [(account, author, category title prefix, subject, text, working days ago, script)]
 APPEALS = {
     "vodokanal": [
         ("1000001", "ivanov", "Перерасчёт", "Нет горячей воды с 3 по 10 число",
@@ -88,6 +93,17 @@ def _demo_hash():
     return hash_password(DEMO_PASSWORD)
 
 
+def working_days_ago(calendar, now: dt.datetime, days: int) -> dt.datetime:
+    """The same local time of day ``days`` working days before ``now``."""
+    local = now.astimezone(calendar.tz)
+    day = local.date()
+    for _ in range(days):
+        day -= dt.timedelta(days=1)
+        while not calendar.is_workday(day):
+            day -= dt.timedelta(days=1)
+    return dt.datetime.combine(day, local.time(), tzinfo=calendar.tz).astimezone(dt.timezone.utc)
+
+
 #: What grant_role reads of a registry (``registry.lk.roles``, to check the
 #: role exists), made of the roles this plugin declares: the demo hook is
 #: given no registry.
@@ -114,13 +130,13 @@ def load(organisation, platform, users):
         category = next((c for c in categories if c.title.startswith(prefix)), categories[-1] if categories else None)
         if account is None or author is None or category is None:
             continue
-        created = now - dt.timedelta(days=days, hours=2)
+        created = working_days_ago(settings.calendar, now, days) - dt.timedelta(hours=2)
         uploads = [Upload("крыша.png", "image/png", demo_png())] if "крыша" in subject else []
         appeal = open_appeal(folder, when=created, account=account, author=author, category=category,
                              subject=subject, text=text, uploads=uploads, calendar=settings.calendar)
         worker = staff or author
         for step, ago, value in script:
-            when = now - dt.timedelta(days=ago, hours=1)
+            when = working_days_ago(settings.calendar, now, ago) - dt.timedelta(hours=1)
             if step == "answer":
                 if appeal.status == "new":
                     appeal.set_status(when, worker.login, worker.display_title, "in_progress")

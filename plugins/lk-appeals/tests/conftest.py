@@ -5,11 +5,13 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import os
 import re
+import shutil
 
 import pytest
 
-from lk_platform.testing import DB, Browser, mail_files
+from lk_platform.testing import DB, Browser, mail_files, make_settings
 
 
 def make_jpeg(width=32, height=24, color=(200, 80, 40)) -> bytes:
@@ -78,6 +80,32 @@ class Appeals:
                 msg = email.message_from_binary_file(f, policy=email.policy.default)
             out.append({"to": msg["To"], "subject": msg["Subject"], "body": msg.get_body().get_content()})
         return out
+
+
+@pytest.fixture
+def lk_settings(tmp_path, request):
+    """The core's settings. A test that uses the demo gets a copy of the
+    session's demo database (``lk_demo_template``) rather than loading it
+    again: the same data, without hashing the demo passwords for every test."""
+    settings = make_settings(tmp_path)
+    if "lk_demo" in request.fixturenames:
+        copy_demo(request.getfixturevalue("lk_demo_template"), tmp_path / "var")
+    return settings
+
+
+def copy_demo(template, var):
+    """The session's demo database (its folder ``template``) into ``var``."""
+    for name in ("Data.fs", "Data.fs.index"):
+        if os.path.exists(os.path.join(template, name)):
+            shutil.copy(os.path.join(template, name), var / name)
+    if os.path.isdir(os.path.join(template, "blobs")):
+        shutil.copytree(os.path.join(template, "blobs"), var / "blobs", dirs_exist_ok=True)
+
+
+@pytest.fixture
+def lk_demo(lk_app):
+    """The demo, already in the copied database."""
+    return lk_app
 
 
 @pytest.fixture

@@ -1,7 +1,11 @@
 """The resident's side of an appeal's life: replying, reopening, rating."""
 import datetime as dt
 
+import pytest
+
 from lk_platform.util.dates import utcnow
+
+pytestmark = pytest.mark.calendar  # reopening window, deadlines in working days
 
 STAFF = "appeals.vodokanal"
 

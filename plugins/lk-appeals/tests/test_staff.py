@@ -2,6 +2,8 @@
 import datetime as dt
 from urllib.parse import quote
 
+import pytest
+
 from lk_appeals.settings import appeal_settings
 from lk_platform.util.dates import utcnow
 
@@ -19,6 +21,7 @@ def audit_actions(appeals, org="vodokanal"):
                 for e in platform.organisations[org].audit.page(limit=100)]
 
 
+@pytest.mark.calendar
 def test_queue_filters_by_status_category_assignee_building_and_text(appeals, new_number):
     # The demo: 1 in progress, 2 resolved, 3 new at vodokanal.
     assert sorted(queue_numbers(appeals)) == ["1", "3"]
@@ -48,6 +51,7 @@ def test_queue_filters_by_status_category_assignee_building_and_text(appeals, ne
     assert sorted(queue_numbers(appeals, "?status=nonsense&page=abc&sort=evil&due=x")) == ["1", "3", leak]
 
 
+@pytest.mark.calendar
 def test_queue_marks_overdue_and_soon(appeals, new_number):
     now = utcnow()
     with appeals.db() as platform:

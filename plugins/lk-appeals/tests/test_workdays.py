@@ -4,6 +4,8 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from lk_appeals.schemas import SettingsSchema
 from lk_appeals.settings import appeal_settings, parse_dates
 from lk_appeals.workdays import WorkCalendar
@@ -111,6 +113,7 @@ def test_counting_working_days_agrees_with_the_day_by_day_rule():
     assert cal.work_hours_between(at(2026, 1, 1), at(2027, 1, 1)) == Decimal(year * 9)
 
 
+@pytest.mark.calendar  # holidays from tomorrow
 def test_holidays_from_the_settings_form_move_deadlines(appeals, new_number):
     admin = appeals.browser("admin.vodokanal")
     form = admin.get("/o/vodokanal/@@plugin-settings/appeals").forms["lkform"]

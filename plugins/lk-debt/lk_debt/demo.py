@@ -1,6 +1,12 @@
 """Demo accruals and payments: 36 months for every demo account, some paid
 on time, some in debt (with penalties), some overpaid. Deterministic per
-account number, and idempotent (an account that has a history is left alone)."""
+account number, and idempotent (an account that has a history is left alone).
+
+Built relative to a reference day (the organisation's today): accruals up to
+last month, each month paid in the following one. Last month's payment
+falls on its drawn day when that has passed, else on the reference day
+itself, so who owes and who overpaid is the same on any day of the month and
+no payment is dated in the future."""
 from __future__ import annotations
 
 import datetime as dt
@@ -75,8 +81,20 @@ def statement_lines(organisation, account, period, rng):
     return lines
 
 
-def fill_account(organisation, account, last_period, months=MONTHS, style=None):
-    """36 months of accruals and payments for ``account``; False if it has a history."""
+def payment_day(period: int, drawn: int, today: dt.date) -> dt.date | None:
+    """When the payment for ``period`` is made: on day ``drawn`` of the
+    following month, moved back to ``today`` if that is still ahead; None
+    while the following month has not begun."""
+    following = periods.next_(period)
+    day = dt.date(following // 100, following % 100, drawn)
+    if day <= today:
+        return day
+    return today if periods.of_date(today) == following else None
+
+
+def fill_account(organisation, account, last_period, months=MONTHS, style=None, today=None):
+    """36 months of accruals and payments for ``account`` up to ``last_period``,
+    as of ``today`` (the organisation's, by default); False if it has a history."""
     ledger = ledger_for(organisation, account.number, create=True)
     if ledger.has_statements():
         return False
@@ -84,7 +102,7 @@ def fill_account(organisation, account, last_period, months=MONTHS, style=None):
     style = style or STYLES.get(account.number) or ("punctual", "debtor", "overpayer")[
         sum(map(ord, account.number)) % 3]
     first = periods.add(last_period, -(months - 1))
-    today = organisation.now().date()
+    today = today or organisation.now().date()
     debt_months = 0
     owed = Decimal("0")  # tracked here so the ledger recomputes once, at the end
     for period in periods.span(first, last_period):
@@ -95,17 +113,19 @@ def fill_account(organisation, account, last_period, months=MONTHS, style=None):
         built = [ServiceLine.make(**line) for line in lines]
         ledger.set_statement(period, built, recompute=False)
         owed += sum((line.total for line in built), Decimal("0"))
-        following = periods.next_(period)
-        day = dt.date(following // 100, following % 100, rng.randint(3, 20))
+        day = payment_day(period, rng.randint(3, 20), today)
         if style == "debtor":
             skip = rng.random() < 0.35
-            amount = Decimal("0") if skip else (owed * Decimal(str(rng.choice((0.4, 0.6, 1.0))))).quantize(CENT)
+            share = 0 if skip else rng.choice((0.4, 0.6, 1.0))
+            if period == last_period:
+                share = min(share, 0.6)  # the reference day finds a debtor in debt
+            amount = (owed * Decimal(str(share))).quantize(CENT)
             debt_months = debt_months + 1 if skip or amount < owed else 0
         elif style == "overpayer":
             amount = ((owed // 500) + 2) * 500 if owed > 0 else Decimal("0")
         else:
             amount = owed
-        if amount > 0 and day <= today:
+        if amount > 0 and day is not None:
             ledger.add_payment(day, amount, channel=rng.choice(("bank", "card", "online", "sbp")),
                                period=period, ref="demo-registry", recompute=False)
             owed -= amount
@@ -119,13 +139,14 @@ def load(organisation, platform, users):
     if not settings["settlement_account"] and organisation.__name__ in BANKS:
         settings.update(BANKS[organisation.__name__])
         organisation.set_plugin_settings("debt", settings)
-    last = periods.prev(periods.of_date(organisation.now().date()))
+    today = organisation.now().date()
+    last = periods.prev(periods.of_date(today))
     folder = organisation.get("accounts")
     if folder is None:
         return
     # Demo organisations have a handful of accounts; never walk a real register here.
     for account in itertools.islice(folder.values(None, None), 200):
-        fill_account(organisation, account, last)
+        fill_account(organisation, account, last, today=today)
     _periods(organisation, last)
 
 

@@ -1,8 +1,8 @@
 """Synthetic data for the benchmark (``bench/fill.py`` calls :func:`fill`):
 ``months`` months of accruals up to last month for every account, ~8
 services each (heating in season only), monthly payments with some debtors
-and some overpayers, and a few penalties. ``PAGES`` are the pages
-``bench/bench_pages.py`` measures.
+and some overpayers, and a few penalties (payment days as the demo's: never
+after today). ``PAGES`` are the pages ``bench/bench_pages.py`` measures.
 
 Records go straight into the ledgers (the structures the staff form and
 the payments admin write), one recompute per account, a batch of accounts
@@ -11,13 +11,13 @@ pool of volumes are shared objects, which the pickles store once per ledger.
 """
 from __future__ import annotations
 
-import datetime as dt
 import time
 from decimal import Decimal
 
 from lk_platform.util import periods
+from lk_platform.util.dates import org_today
 
-from .demo import HOUSING
+from .demo import HOUSING, payment_day
 from .models import LEDGERS, Ledger, ServiceLine, ledger_for
 
 BATCH = 1000
@@ -79,9 +79,8 @@ def fill(organisation, accounts_folder, months, rng, commit):
                 lines.append(ServiceLine("Пени", supplier_of[0], "", None, None, 0, 0, 0, owed * 45 // 10000))
             ledger.set_statement(period, lines, recompute=False)
             owed += sum(line.total_k for line in lines)
-            following = periods.next_(period)
-            day = dt.date(following // 100, following % 100, 1 + rng.randrange(20))
-            if day > today:
+            day = payment_day(period, 1 + rng.randrange(20), today)
+            if day is None:
                 continue
             if style < 0.15:
                 amount = 0 if rng.random() < 0.4 else owed * 6 // 10
@@ -102,7 +101,7 @@ def fill(organisation, accounts_folder, months, rng, commit):
 
 
 def _pages():
-    last = periods.prev(periods.of_date(dt.date.today()))
+    last = periods.prev(periods.of_date(org_today(None)))  # the bench organisation is in Moscow
     return [
         ("debt: balances of the resident's accounts", "/o/bench/@@debt", "resident", "resident"),
         ("debt: accruals history (all periods)", "/o/bench/accounts/00000001/@@debt", "resident", "resident"),

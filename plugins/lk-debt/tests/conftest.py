@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
+import shutil
 from urllib.parse import urlencode
 
 import pytest
 
 from lk_debt.money import rub
-from lk_platform.testing import DB, Browser, running_app
+from lk_platform.testing import DB, Browser, make_settings, running_app
 
 ACC1 = "/o/vodokanal/accounts/1000001/"     # ivanov's
 ACC2 = "/o/vodokanal/accounts/1000002/"     # petrova's
@@ -63,19 +65,44 @@ class Debt:
 
 
 @pytest.fixture
+def lk_settings(tmp_path, request):
+    """The core's settings. A test that uses the demo gets a copy of the
+    session's demo database (``lk_demo_template``) rather than loading it
+    again: the same data, without hashing the demo passwords for every test."""
+    settings = make_settings(tmp_path)
+    if "lk_demo" in request.fixturenames:
+        copy_demo(request.getfixturevalue("lk_demo_template"), tmp_path / "var")
+    return settings
+
+
+def copy_demo(template, var):
+    """The session's demo database (its folder ``template``) into ``var``."""
+    for name in ("Data.fs", "Data.fs.index"):
+        if os.path.exists(os.path.join(template, name)):
+            shutil.copy(os.path.join(template, name), var / name)
+    if os.path.isdir(os.path.join(template, "blobs")):
+        shutil.copytree(os.path.join(template, "blobs"), var / "blobs", dirs_exist_ok=True)
+
+
+@pytest.fixture
+def lk_demo(lk_app):
+    """The demo, already in the copied database."""
+    return lk_app
+
+
+@pytest.fixture
 def debt(lk_demo):
     """A fresh demo app per test: for tests that change data."""
     return Debt(lk_demo)
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory):
+def shared(tmp_path_factory, lk_demo_template):
     """One demo app for a whole module: for tests that only read."""
-    from lk_platform.demo import load_demo
-    from lk_platform.testing import make_settings
-    with running_app(make_settings(tmp_path_factory.mktemp("debt"))) as app:
-        with DB(app) as platform:
-            load_demo(platform, app.registry)
+    base = tmp_path_factory.mktemp("debt")
+    settings = make_settings(base)
+    copy_demo(lk_demo_template, base / "var")
+    with running_app(settings) as app:
         yield Debt(app)
 
 

@@ -134,6 +134,7 @@ def test_period_page_in_english(debt):
     assert bad.status_int == 400 and "Period: “x” is not a period" in bad.text
 
 
+@pytest.mark.calendar
 def test_overview_dashboard_and_menu_in_english(debt):
     b = english(debt)
     page = b.get("/o/vodokanal/@@debt")

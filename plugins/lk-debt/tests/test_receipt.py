@@ -8,6 +8,8 @@ import pytest
 from lk_debt import paymentqr
 from lk_platform.util import periods
 
+pytestmark = pytest.mark.calendar  # receipts of last month, due dates, payments
+
 zxingcpp = pytest.importorskip("zxingcpp")
 
 ACC1 = "/o/vodokanal/accounts/1000001/"

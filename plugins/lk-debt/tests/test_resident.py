@@ -3,11 +3,14 @@ import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
+import pytest
 from lxml import html as lxml_html
 
 from lk_debt.money import rub
 from lk_debt.status import due_date
 from lk_platform.util import periods
+
+pytestmark = pytest.mark.calendar  # balances, due dates and periods are today's
 
 ACC1 = "/o/vodokanal/accounts/1000001/"
 ACC2 = "/o/vodokanal/accounts/1000002/"

@@ -13,6 +13,8 @@ from lk_platform.model.accounts import Account
 from lk_platform.model.users import create_user, link_account
 from lk_platform.util import periods
 
+pytestmark = pytest.mark.calendar  # 60 months up to last month
+
 ACCOUNTS = 10
 MONTHS = 60
 

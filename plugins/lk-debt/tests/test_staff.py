@@ -155,6 +155,7 @@ def fill_prefilled(form, amount):
         index += 1
 
 
+@pytest.mark.calendar
 def test_new_period_is_prefilled_and_rechained(debt, accountant):
     last = last_open_period(debt)
     new = periods.next_(last)
@@ -196,6 +197,7 @@ def test_new_period_with_a_bad_period(refused, value, message):
     assert debt.snapshot("vodokanal", "1000001") == before
 
 
+@pytest.mark.calendar
 def test_closed_periods_cannot_be_edited(debt, accountant):
     with debt.db() as platform:
         ledger = debt.ledger(platform, "vodokanal", "1000001")
@@ -262,6 +264,7 @@ def add_payment(browser, **values):
     return form.submit("save", expect_errors=True)
 
 
+@pytest.mark.calendar
 def test_payment_added_edited_and_removed_through_the_admin(debt, accountant):
     with debt.db() as platform:
         before = debt.ledger(platform, "vodokanal", "1000001").balance
@@ -295,6 +298,7 @@ def test_payment_added_edited_and_removed_through_the_admin(debt, accountant):
         assert debt.ledger(platform, "vodokanal", "1000003").find_payment("debt_payments/" + name) is None
 
 
+@pytest.mark.calendar
 @pytest.mark.parametrize("values,message", [
     (dict(account="9999999"), "«Лицевой счёт»: счёта № 9999999 в организации нет"),
     (dict(account="2000001"), "счёта № 2000001 в организации нет"),  # another organisation's
@@ -325,6 +329,7 @@ def test_bad_payments_are_refused_and_save_nothing(refused, values, message):
         assert len(platform.organisations["vodokanal"]["debt_payments"]) == 0
 
 
+@pytest.mark.calendar
 def test_a_payment_into_a_closed_period_is_refused(refused):
     debt, accountant = refused
     with debt.db() as platform:
@@ -334,6 +339,7 @@ def test_a_payment_into_a_closed_period_is_refused(refused):
     assert "закрыт — платёж в него не внести" in response.text
 
 
+@pytest.mark.calendar
 def test_settings_are_edited_with_the_generated_form(debt):
     admin = debt.browser("admin.vodokanal")
     form = admin.get("/o/vodokanal/@@plugin-settings/debt").forms["lkform"]
@@ -360,6 +366,7 @@ def test_settings_are_edited_with_the_generated_form(debt):
     assert "Оплатить до</dt><dd>%s" % due_date(period, 15).strftime("%d.%m.%Y") in page.text
 
 
+@pytest.mark.calendar
 def test_residents_cached_pages_follow_a_correction(debt, accountant):
     """The resident's history, period and balance pages and the dashboard
     come from the page cache until the ledger changes, then show the change."""

@@ -1,4 +1,6 @@
-"""Demo meters and 36 months of readings for the demo accounts.
+"""Demo meters and 36 months of readings for the demo accounts, up to last
+month and relative to today (verification dates too), so the same meters
+are due whatever the day.
 
 Idempotent: meters are found by account and serial number, readings are
 only generated for a meter without any, settings only filled when empty.
@@ -52,6 +54,14 @@ SETTINGS = {
 }
 
 
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier; 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def _ts(organisation, period: int, day: int, rng) -> int:
     year, month = divmod(period, 100)
     moment = dt.datetime(year, month, day, 9 + rng.randrange(12), rng.randrange(60), tzinfo=organisation.tz)
@@ -97,7 +107,7 @@ def load_demo(organisation, platform, users):
                               automatic=automatic, int_digits=extra.get("int_digits", 5),
                               frac_digits=extra.get("frac_digits", 3),
                               installed=dt.date(installed[0], installed[1], 5),
-                              verified=due.replace(year=due.year - 6) if verify_in is not None else None,
+                              verified=_years_before(due, 6) if verify_in is not None else None,
                               next_verification=due, initial_1=Decimal(0) if installed_after else None)
                 if tariffs > 1:
                     meter.initial_2 = Decimal(0)

@@ -16,12 +16,13 @@ from decimal import Decimal
 
 from BTrees.IOBTree import IOBTree
 
+from lk_platform.util.dates import org_today
 from lk_platform.util.periods import add as add_months
 from lk_platform.util.periods import iso as period_param
 from lk_platform.util.periods import of_date as period_of
 
 from .meters import Meter, ensure_meter_indexes, note_building
-from .readings import Reading, period_index
+from .readings import Reading, now_ts, period_index
 
 #: Accounts per transaction. The meters catalog gives documents random ids, so every
 #: commit rewrites most buckets of its big indexes: fewer, larger batches.
@@ -42,6 +43,7 @@ def fill(organisation, accounts_folder, months, rng, commit):
     indexes = {p: period_index(organisation, p, create=True) for p in periods + [current]}
     base_ts = {p: int(dt.datetime(p // 100, p % 100, 20, 12, tzinfo=organisation.tz).timestamp())
                for p in periods + [current]}
+    sent_this_month = min(base_ts[current], now_ts())  # never in the future, early in the month too
     numbers = list(accounts_folder.keys())
     started = time.time()
     pending = {p: [] for p in indexes}
@@ -92,7 +94,7 @@ def fill(organisation, accounts_folder, months, rng, commit):
                 pending[period].append((meter_id, (status, resource, building, reading.source)))
             if rng.random() < 0.4:
                 values = [(v + s).quantize(quantum) for v, s in zip(values, steps)]
-                reading = Reading(period=current, seq=0, values=tuple(values), submitted=base_ts[current],
+                reading = Reading(period=current, seq=0, values=tuple(values), submitted=sent_this_month,
                                   by_kind="resident", by=number, source=rng.choice(SOURCES))
                 history[reading.key] = reading
                 pending[current].append((meter_id, ("received", resource, building, reading.source)))
@@ -105,11 +107,11 @@ def fill(organisation, accounts_folder, months, rng, commit):
 
 
 def _last_period():
-    return period_param(add_months(period_of(dt.date.today()), -1))
+    return period_param(add_months(period_of(org_today(None)), -1))  # the bench organisation is in Moscow
 
 
 def _this_period():
-    return period_param(period_of(dt.date.today()))
+    return period_param(period_of(org_today(None)))
 
 
 PAGES = [

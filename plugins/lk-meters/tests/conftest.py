@@ -1,8 +1,11 @@
 """Fixtures of the meters plugin's tests (the app, database and browser
 fixtures come from ``lk_platform.testing`` through the root conftest):
 ``kit``, helpers arranging meters, readings and windows directly. (Test
-modules cannot import this conftest, so its helpers ride on the fixture.)"""
+modules cannot import this conftest, so its helpers ride on the fixture.)
+A test that uses the demo gets a copy of the session's demo database."""
 import datetime as dt
+import os
+import shutil
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -11,6 +14,7 @@ import pytest
 from lk_meters.meters import meters_folder, note_building
 from lk_meters.models import Meter
 from lk_meters.readings import record
+from lk_platform.testing import make_settings
 from lk_platform.util import periods
 
 
@@ -71,3 +75,29 @@ KIT = SimpleNamespace(add_meter=add_meter, add_reading=add_reading, set_window=s
 def kit():
     """``kit.meter_by_serial(org, "ХВ-1000011")``, ``kit.set_window(org, 25, 5)``, …"""
     return KIT
+
+
+@pytest.fixture
+def lk_settings(tmp_path, request):
+    """The core's settings. A test that uses the demo gets a copy of the
+    session's demo database (``lk_demo_template``) rather than loading it
+    again: the same data, without hashing the demo passwords for every test."""
+    settings = make_settings(tmp_path)
+    if "lk_demo" in request.fixturenames:
+        copy_demo(request.getfixturevalue("lk_demo_template"), tmp_path / "var")
+    return settings
+
+
+def copy_demo(template, var):
+    """The session's demo database (its folder ``template``) into ``var``."""
+    for name in ("Data.fs", "Data.fs.index"):
+        if os.path.exists(os.path.join(template, name)):
+            shutil.copy(os.path.join(template, name), var / name)
+    if os.path.isdir(os.path.join(template, "blobs")):
+        shutil.copytree(os.path.join(template, "blobs"), var / "blobs", dirs_exist_ok=True)
+
+
+@pytest.fixture
+def lk_demo(lk_app):
+    """The demo, already in the copied database."""
+    return lk_app

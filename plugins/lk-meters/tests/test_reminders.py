@@ -4,9 +4,13 @@ and a plain function for cron send them."""
 import email
 from email.header import decode_header, make_header
 
+import pytest
+
 from lk_meters.readings import latest
 from lk_meters.reminders import remind_all
 from lk_platform.testing import close_app, mail_files
+
+pytestmark = pytest.mark.calendar  # windows and verification dates relative to today
 
 
 def letters(app, since=0):

@@ -3,6 +3,7 @@ stack on a real FileStorage: what is shown, what is saved, and that every
 bad input gets a clear answer with nothing half-written."""
 from decimal import Decimal
 
+import pytest
 from lxml import etree
 
 from lk_meters.readings import current, latest, period_readings
@@ -39,6 +40,7 @@ def test_form_lists_the_residents_meters_with_previous_values(demo_browser, lk_d
     assert '<label for="m%s-t1"' % mid in page.text
 
 
+@pytest.mark.calendar
 def test_submit_with_decimal_comma_saves_and_history_shows_it(demo_browser, lk_db, kit):
     demo_browser.login("ivanov")
     cold, cold_last, _ = state(kit, lk_db, "ХВ-1000011")
@@ -126,6 +128,7 @@ def test_residents_reach_only_their_own_meters_in_every_url(demo_browser, lk_db)
     assert anonymous.get("/o/vodokanal/meters/1/@@history").status_int == 302
 
 
+@pytest.mark.calendar
 def test_wrong_number_of_tariff_values_and_a_two_tariff_meter(demo_browser, lk_db, kit):
     with lk_db as platform:
         kit.set_window(platform.organisations["uk-dom"], None, None)
@@ -174,6 +177,7 @@ def test_archived_meter_from_a_stale_form_is_accepted_with_a_stored_warning(demo
     assert "ХВ-1000011" not in demo_browser.get(FORM).text
 
 
+@pytest.mark.calendar
 def test_overdue_verification_is_accepted_with_a_warning(demo_browser, lk_db, kit):
     mid, last, _ = state(kit, lk_db, "ГВ-1000022")
     demo_browser.login("petrova")
@@ -184,6 +188,7 @@ def test_overdue_verification_is_accepted_with_a_warning(demo_browser, lk_db, ki
     assert state(kit, lk_db, "ГВ-1000022")[2].warnings[0].startswith("Срок поверки истёк")
 
 
+@pytest.mark.calendar
 def test_outside_the_window_the_form_says_when_it_opens_and_refuses_politely(demo_browser, lk_db, kit):
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
@@ -203,6 +208,7 @@ def test_outside_the_window_the_form_says_when_it_opens_and_refuses_politely(dem
     assert "Следующий приём показаний начнётся" in dashboard.text
 
 
+@pytest.mark.calendar
 def test_closed_and_past_periods_are_refused(demo_browser, lk_db, kit):
     from lk_meters.readings import period_index
     mid, last, _ = state(kit, lk_db, "ХВ-1000011")
@@ -217,6 +223,7 @@ def test_closed_and_past_periods_are_refused(demo_browser, lk_db, kit):
     assert readings_now(kit, lk_db) == []
 
 
+@pytest.mark.calendar
 def test_resubmission_supersedes_and_both_stay_in_history(demo_browser, lk_db, kit):
     mid, last, _ = state(kit, lk_db, "ХВ-1000011")
     demo_browser.login("ivanov")
@@ -266,6 +273,7 @@ def test_delegate_with_the_right_submits_for_the_account(demo_browser, lk_db, ki
     assert demo_browser.get("/o/vodokanal/meters/%s/@@history" % mid).status_int == 200
 
 
+@pytest.mark.calendar
 def test_history_chart_is_svg_with_title_desc_and_a_table(demo_browser, lk_db, kit):
     mid, _, _ = state(kit, lk_db, "ХВ-1000011")
     demo_browser.login("ivanov")
@@ -285,6 +293,7 @@ def test_history_chart_is_svg_with_title_desc_and_a_table(demo_browser, lk_db, k
     assert 10 <= len(bars) <= 12 and all(b.find("s:title", ns).text for b in bars)
 
 
+@pytest.mark.calendar
 def test_dashboard_widget_lists_meters_due_until_submitted(demo_browser, lk_db, kit):
     demo_browser.login("petrova")
     page = demo_browser.get("/cabinet")

@@ -1,5 +1,7 @@
 """Meters and window overrides through the generated admin: validation in
 Russian, indexes kept in step with edits, overrides taking effect."""
+import pytest
+
 from lk_meters.meters import meters_of_account
 from lk_meters.settings import meter_settings
 from lk_meters.windows import organisation_window, window_for
@@ -39,6 +41,7 @@ def test_add_meter_through_the_generated_form(demo_browser, lk_db, kit):
     assert "Показаний пока нет" in page.text and "<svg" in page.text and "День, кВт·ч" in page.text
 
 
+@pytest.mark.calendar
 def test_window_override_per_building_and_per_resource(demo_browser, lk_db, kit):
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
@@ -67,6 +70,7 @@ def test_window_override_per_building_and_per_resource(demo_browser, lk_db, kit)
     assert "Следующий приём начнётся" not in page.text.split("ХВ-1000011")[1].split("</section>")[0]
 
 
+@pytest.mark.calendar
 def test_moving_an_account_moves_its_meters_between_buildings(demo_browser, lk_db, kit):
     demo_browser.login("admin.vodokanal")
     form = demo_browser.get("/o/vodokanal/accounts/1000003/@@edit").forms["lkform"]

@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 from email.header import decode_header, make_header
 
+import pytest
 from lxml import etree
 
 from lk_meters.readings import current, latest, period_index
@@ -38,6 +39,7 @@ def now_reading(kit, lk_db, serial):
         return current(kit.meter_by_serial(o, serial), kit.period_now(o))
 
 
+@pytest.mark.calendar
 def test_list_of_a_period_with_filters(demo_browser, lk_db, kit):
     previous = periods.iso(last_period(kit, lk_db))
     demo_browser.login("admin.vodokanal")
@@ -59,6 +61,7 @@ def test_list_of_a_period_with_filters(demo_browser, lk_db, kit):
     assert "Выгружено в биллинг: <strong>" in demo_browser.get(LIST + "?period=" + older).text
 
 
+@pytest.mark.calendar
 def test_bulk_accept_and_reject_with_reason_audit_and_letter(demo_browser, lk_demo, lk_db, kit):
     mid = submit_as(kit, demo_browser, "ivanov", "ХВ-1000011", lk_db)
     submit_as(kit, demo_browser, "ivanov", "ГВ-1000012", lk_db)
@@ -95,6 +98,7 @@ def test_bulk_accept_and_reject_with_reason_audit_and_letter(demo_browser, lk_de
     assert "Фото счётчика не совпадает" in demo_browser.get("/o/vodokanal/readings").text
 
 
+@pytest.mark.calendar
 def test_export_csv_utf8_marks_exported_then_only_new_ones(demo_browser, lk_db, kit):
     period = periods.iso(last_period(kit, lk_db))
     demo_browser.login("admin.vodokanal")
@@ -149,6 +153,7 @@ def test_export_xml_is_well_formed_with_declared_encoding(demo_browser, lk_db, k
         assert Decimal(first.find("Value").text) > 0 and "," not in first.find("Value").text
 
 
+@pytest.mark.calendar
 def test_staff_enter_readings_outside_the_window_and_confirm_a_lower_one(demo_browser, lk_db, kit):
     with lk_db as platform:
         o = platform.organisations["vodokanal"]
@@ -183,6 +188,7 @@ def period_now_of(kit, lk_db):
         return kit.period_now(platform.organisations["vodokanal"])
 
 
+@pytest.mark.calendar
 def test_closing_a_period_stops_residents_and_staff(demo_browser, lk_db, kit):
     period = periods.iso(period_now_of(kit, lk_db))
     demo_browser.login("admin.vodokanal")
@@ -203,6 +209,7 @@ def test_closing_a_period_stops_residents_and_staff(demo_browser, lk_db, kit):
     demo_browser.post_csrf("/o/vodokanal/readings", {"m%s-t1" % mid: kit.value_text(last + 1)}, status=303)
 
 
+@pytest.mark.calendar
 def test_billing_answers_are_checked_before_any_is_applied(demo_browser, lk_db, kit):
     previous = last_period(kit, lk_db)
     with lk_db as platform:

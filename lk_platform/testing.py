@@ -16,6 +16,7 @@ import transaction
 from lk_platform.app import make_app  # plugins' tests build apps with it too
 from lk_platform.caching.pagecache import cached_answers  # noqa: F401  (re-exported for plugins' cache tests)
 from lk_platform.demo import DEMO_PASSWORD, load_demo
+from lk_platform.i18n import extract
 from lk_platform.model.platform import ROOT_KEY
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -183,3 +184,31 @@ def mail_files(settings):
     if not os.path.isdir(folder):
         return []
     return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".eml"))
+
+
+#: any Cyrillic letter: what a page in English must not show beyond the data people typed
+CYRILLIC = re.compile("[А-Яа-яЁё]")
+
+
+class EnglishCatalog:
+    """A plugin's English catalog, for its tests: ``english_catalog("lk_debt", __file__)``
+    from a module in the plugin's ``tests/``. Compiled here when the ``.mo``
+    is older than the ``.po`` (``make catalogs`` does it at setup; a test run
+    straight after editing the ``.po`` must not see the old one)."""
+
+    def __init__(self, domain: str, test_file: str):
+        self.domain = domain
+        self.package = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(test_file))), domain)
+        self.po = os.path.join(self.package, "locale", "en", "LC_MESSAGES", domain + ".po")
+        mo = self.po[:-3] + ".mo"
+        if not os.path.exists(mo) or os.path.getmtime(mo) < os.path.getmtime(self.po):
+            extract.compile_catalog(self.po)
+
+    def msgids(self) -> dict:
+        """``{msgid: [where]}``: ``_()`` calls in the package and the domain's texts in its templates."""
+        return extract.package_msgids(self.package, self.domain)
+
+    def untranslated(self) -> list:
+        return extract.untranslated(self.po, self.msgids())
+
+

@@ -1,26 +1,17 @@
 """The example plugin in English: every message of the ``lk_faq`` domain
 has an English translation, and its page, widget, menus and generated admin
 render in English. The questions stay as staff wrote them."""
-import os
-import re
 
-import pytest
 
 from lk_platform.i18n import extract
+from lk_platform.testing import CYRILLIC, EnglishCatalog
 
 from .conftest import add_question, english
 
-PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lk_faq")
-PO = os.path.join(PACKAGE, "locale", "en", "LC_MESSAGES", "lk_faq.po")
-CYRILLIC = re.compile("[А-Яа-яЁё]")
+CATALOG = EnglishCatalog("lk_faq", __file__)
+PACKAGE, PO = CATALOG.package, CATALOG.po
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalog():
-    """``make catalogs`` compiles the .po; a run straight after editing it compiles here."""
-    mo = PO[:-3] + ".mo"
-    if not os.path.exists(mo) or os.path.getmtime(mo) < os.path.getmtime(PO):
-        extract.compile_catalog(PO)
 
 
 def test_every_plugin_message_has_an_english_translation():

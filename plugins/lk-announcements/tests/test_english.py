@@ -6,7 +6,6 @@ What staff wrote (titles, bodies, the demo's texts) stays as written."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
 import pytest
@@ -15,22 +14,15 @@ from webtest import Upload
 from lk_announcements.mailing import send_due_notifications
 from lk_announcements.models import Announcement
 from lk_platform.i18n import extract
-from lk_platform.testing import DB
+from lk_platform.testing import CYRILLIC, DB, EnglishCatalog
 
 from .conftest import read_mails
 
-PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lk_announcements")
+CATALOG = EnglishCatalog("lk_announcements", __file__)
+PACKAGE, PO = CATALOG.package, CATALOG.po
 DOMAIN = "lk_announcements"
-PO = os.path.join(PACKAGE, "locale", "en", "LC_MESSAGES", DOMAIN + ".po")
-CYRILLIC = re.compile("[А-Яа-яЁё]")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalog():
-    """``make catalogs`` compiles the .po; a run straight after editing it compiles here."""
-    mo = PO[:-3] + ".mo"
-    if not os.path.exists(mo) or os.path.getmtime(mo) < os.path.getmtime(PO):
-        extract.compile_catalog(PO)
 
 
 def english(browser, login=None):

@@ -7,31 +7,18 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 
-import pytest
+from lk_platform.testing import CYRILLIC, EnglishCatalog
 
-from lk_platform.i18n import extract
-
-PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lk_appeals")
-PO = os.path.join(PACKAGE, "locale", "en", "LC_MESSAGES", "lk_appeals.po")
+CATALOG = EnglishCatalog("lk_appeals", __file__)
+PACKAGE, PO = CATALOG.package, CATALOG.po
 STAFF = "appeals.vodokanal"
-CYRILLIC = re.compile("[А-Яа-яЁё]")
 
 
-def plugin_msgids():
-    """``{msgid: [where]}`` of the ``lk_appeals`` domain: ``_()`` calls in the
-    package and ``i18n:translate``/``i18n:attributes`` in its templates."""
-    return extract.package_msgids(PACKAGE, "lk_appeals")
+plugin_msgids = CATALOG.msgids
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalog():
-    """``make catalogs`` compiles the .po; a run straight after editing it compiles here."""
-    mo = PO[:-3] + ".mo"
-    if not os.path.exists(mo) or os.path.getmtime(mo) < os.path.getmtime(PO):
-        extract.compile_catalog(PO)
 
 
 def english(appeals, login="ivanov"):

@@ -6,33 +6,22 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 
 import pytest
 from lxml import html as lxml_html
 
-from lk_platform.i18n import extract
+from lk_platform.testing import CYRILLIC, EnglishCatalog
 from lk_platform.util import periods
 
-PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lk_debt")
-PO = os.path.join(PACKAGE, "locale", "en", "LC_MESSAGES", "lk_debt.po")
+CATALOG = EnglishCatalog("lk_debt", __file__)
+PACKAGE, PO = CATALOG.package, CATALOG.po
 ACC1 = "/o/vodokanal/accounts/1000001/"
-CYRILLIC = re.compile("[А-Яа-яЁё]")
 
 
-def plugin_msgids():
-    """``{msgid: [where]}`` of the ``lk_debt`` domain: ``_()`` calls in the
-    package and ``i18n:translate``/``i18n:attributes`` in its templates."""
-    return extract.package_msgids(PACKAGE, "lk_debt")
+plugin_msgids = CATALOG.msgids
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalog():
-    """``make catalogs`` compiles the .po; a run straight after editing it compiles here."""
-    mo = PO[:-3] + ".mo"
-    if not os.path.exists(mo) or os.path.getmtime(mo) < os.path.getmtime(PO):
-        extract.compile_catalog(PO)
 
 
 def english(debt, login="ivanov"):

@@ -6,34 +6,22 @@ rejection letters in each holder's language; a CSV export. And every msgid
 of the ``lk_meters`` domain has an English translation."""
 from __future__ import annotations
 
-import os
 import re
-
-import pytest
 
 from lk_meters.readings import latest, period_readings
 from lk_platform.i18n import extract
+from lk_platform.testing import EnglishCatalog
 
-PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lk_meters")
-PO = os.path.join(PACKAGE, "locale", "en", "LC_MESSAGES", "lk_meters.po")
+CATALOG = EnglishCatalog("lk_meters", __file__)
+PACKAGE, PO = CATALOG.package, CATALOG.po
 FORM = "/o/vodokanal/readings"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalog():
-    """``make catalogs`` compiles the .po; a run straight after editing it
-    compiles it here (atomically) before any app starts."""
-    mo = PO[:-3] + ".mo"
-    if not os.path.exists(mo) or os.path.getmtime(mo) < os.path.getmtime(PO):
-        extract.compile_catalog(PO)
 
 
 # --- the catalog ------------------------------------------------------------------------
 
-def plugin_msgids() -> dict[str, list[str]]:
-    """``{msgid: [where]}``: ``_()`` calls in the package, ``i18n:translate``
-    and ``i18n:attributes`` of the ``lk_meters`` domain in its templates."""
-    return extract.package_msgids(PACKAGE, "lk_meters")
+plugin_msgids = CATALOG.msgids
 
 
 def untranslated(po=PO):

@@ -107,11 +107,14 @@ def cmd_serve(args, registry, app=None):
     from pyramid.settings import asbool
     from waitress import serve
 
-    from lk_platform.cli.serve import addresses, server_options
+    from lk_platform.cli.serve import addresses, body_limit_warning, server_options
     try:
         options = server_options(args.config, registry.settings, host=args.host, port=args.port, threads=args.threads)
     except ValueError as exc:
         raise CommandError(str(exc))
+    warning = body_limit_warning(options, registry.settings)
+    if warning:
+        print("lk: внимание: %s" % warning, file=sys.stderr)
     if asbool(registry.settings.get("lk.demo", False)) and not args.no_demo:
         from lk_platform.demo import load_demo
         with _platform(registry) as platform:

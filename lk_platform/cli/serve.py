@@ -79,6 +79,17 @@ def server_options(ini: str, app_settings: dict, host=None, port=None, threads=N
     return options
 
 
+def body_limit_warning(options: dict, app_settings: dict) -> str | None:
+    """A warning when ``[server:main]`` lets waitress buffer bodies far
+    bigger than the application will take."""
+    upload = int(app_settings["lk.max_upload_bytes"])
+    body = int(options["max_request_body_size"])
+    if body > upload + BODY_MARGIN:
+        return ("[server:main] max_request_body_size = %d: waitress buffers bodies the application refuses "
+                "(lk.max_upload_bytes = %d); leave it out, or set it to %d" % (body, upload, upload + BODY_MARGIN))
+    return None
+
+
 def addresses(options: dict) -> list[str]:
     """``host:port`` of every address the options listen on."""
     if "listen" in options:

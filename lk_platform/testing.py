@@ -212,3 +212,62 @@ class EnglishCatalog:
         return extract.untranslated(self.po, self.msgids())
 
 
+# --- the real server -------------------------------------------------------------------
+
+def free_port(host="127.0.0.1"):
+    import socket
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def write_ini(tmp_path, server: dict, **app_settings):
+    """An ini file for ``lk -c INI serve``: ``[app:main]`` from
+    :func:`make_settings` (storage in ``tmp_path``) and the ``[server:main]``
+    options given. Returns its path."""
+    settings = make_settings(tmp_path, **app_settings)
+    settings.pop("here", None)
+    lines = ["[app:main]", "use = egg:lk_platform"]
+    lines += ["%s = %s" % (key, str(value).replace("%", "%%")) for key, value in settings.items()]
+    lines += ["", "[server:main]", "use = egg:waitress#main"]
+    lines += ["%s = %s" % (key, str(value).replace("%", "%%")) for key, value in server.items()]
+    path = tmp_path / "lk.ini"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+@contextmanager
+def served(ini, *args, host="127.0.0.1", port=None, timeout=60):
+    """``lk -c INI serve ARGS`` in a subprocess, waited for until it accepts
+    connections on ``host:port`` and stopped at the end. Yields the process;
+    its output goes to ``INI.log``."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    script = os.path.join(os.path.dirname(sys.executable), "lk")
+    command = [script] if os.path.exists(script) else \
+        [sys.executable, "-c", "import sys; from lk_platform.cli import main; sys.exit(main())"]
+    log = open(ini + ".log", "wb")
+    process = subprocess.Popen(command + ["-c", ini, "serve", *args], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("lk serve exited with %s:\n%s" % (process.returncode, open(ini + ".log").read()[-3000:]))
+            try:
+                socket.create_connection((host, port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("lk serve did not listen on %s:%s:\n%s" % (host, port, open(ini + ".log").read()[-3000:]))
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()

@@ -103,15 +103,26 @@ def cmd_demo(args, registry):
 
 
 def cmd_serve(args, registry, app=None):
+    """waitress with the ini's ``[server:main]`` (``lk_platform/cli/serve.py``)."""
     from pyramid.settings import asbool
     from waitress import serve
+
+    from lk_platform.cli.serve import addresses, body_limit_warning, server_options
+    try:
+        options = server_options(args.config, registry.settings, host=args.host, port=args.port, threads=args.threads)
+    except ValueError as exc:
+        raise CommandError(str(exc))
+    warning = body_limit_warning(options, registry.settings)
+    if warning:
+        print("lk: внимание: %s" % warning, file=sys.stderr)
     if asbool(registry.settings.get("lk.demo", False)) and not args.no_demo:
         from lk_platform.demo import load_demo
         with _platform(registry) as platform:
             load_demo(platform, registry)
         _print_logins()
-    print("\nСлужба: http://%s:%s/  (Ctrl+C — остановить)" % (args.host, args.port), flush=True)
-    serve(app, host=args.host, port=int(args.port), threads=int(args.threads))
+    where = "  ".join("http://%s/" % address for address in addresses(options))
+    print("\nСлужба: %s  (Ctrl+C — остановить)" % where, flush=True)
+    serve(app, **options)
 
 
 def cmd_plugins(args, registry):
@@ -289,10 +300,10 @@ def build_parser(commands=None):
     parser.add_argument("-c", "--config", default=DEFAULT_INI, help="файл настроек (по умолчанию %(default)s)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА")
 
-    p = sub.add_parser("serve", help="запустить веб-службу (waitress)")
-    p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    p.add_argument("--port", default=os.environ.get("PORT", "6543"))
-    p.add_argument("--threads", default="8")
+    p = sub.add_parser("serve", help="запустить веб-службу (waitress) с настройками [server:main] из файла настроек")
+    p.add_argument("--host", default=os.environ.get("HOST") or None, help="вместо listen из [server:main]")
+    p.add_argument("--port", default=os.environ.get("PORT") or None, help="вместо listen из [server:main]")
+    p.add_argument("--threads", help="вместо threads из [server:main]")
     p.add_argument("--no-demo", action="store_true", help="не загружать демо-данные")
     sub.add_parser("init", help="создать базу, если её нет")
     sub.add_parser("demo", help="загрузить демо-данные (повторный запуск ничего не меняет)")

@@ -12,6 +12,7 @@ from pyramid.settings import asbool
 from pyramid.view import view_config
 
 from lk_platform.auth import throttle
+from lk_platform.auth.security import forget_cached_identity
 from lk_platform.i18n import COOKIE, LANGUAGES, _
 from lk_platform.model import sessions
 from lk_platform.model.events import UserLoggedIn
@@ -81,8 +82,7 @@ def login(context, request):
                     user.password_hash = hash_password(password)
                 user.last_login = utcnow()
                 sessions.start(request, platform, user.login)
-                request.environ.pop("lk.identity", None)
-                request.environ.pop("lk.principals", None)
+                forget_cached_identity(request)
                 notify(request, request.organisation, UserLoggedIn(user))
                 return HTTPSeeOther(_safe_next(request, next_url) or _landing(request, user))
             else:

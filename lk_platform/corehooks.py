@@ -6,9 +6,9 @@ from __future__ import annotations
 from lk_platform import hookimpl
 from lk_platform.auth.security import CORE_ROLES
 from lk_platform.i18n import _
+from lk_platform.model import expiry
 from lk_platform.model.accounts import Account, AccountSchema, account_key
 from lk_platform.model.customfields import CustomField, CustomFieldSchema
-from lk_platform.model import expiry
 from lk_platform.model.events import ObjectAdded, ObjectModified
 from lk_platform.model.organisations import ORG_INDEXES, ensure_type_indexes
 from lk_platform.model.users import USER_INDEXES

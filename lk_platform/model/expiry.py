@@ -23,6 +23,7 @@ the next :func:`prune_all`).
 """
 from __future__ import annotations
 
+import random
 import time
 from itertools import islice
 
@@ -81,11 +82,22 @@ def _unindex(index, key, value):
 def prune_some(platform, name: str, now: float | None = None, limit: int = PRUNE_BATCH) -> int:
     """Remove up to ``limit`` expired entries of one store, oldest first."""
     index = index_of(platform, name)
-    if index is None or not len(index):
+    if index is None:
         return 0
     now = time.time() if now is None else now
-    # (now,) sorts before every (now, key): the pairs that expired before now.
-    pairs = list(islice(index.keys(max=(now,), excludemax=True), limit))
+    try:
+        oldest = index.minKey()[0]
+    except ValueError:   # empty (len() of a BTree would walk all of it)
+        return 0
+    if oldest >= now:
+        return 0
+    # (t,) sorts before every (t, key): the pairs that expired before now.
+    # Start at a random time among them (then wrap round), so two requests
+    # pruning at once seldom pick the same entries (a write conflict).
+    start = random.uniform(oldest, now)
+    pairs = list(islice(index.keys(min=(start,), max=(now,), excludemax=True), limit))
+    if len(pairs) < limit:
+        pairs += islice(index.keys(max=(start,), excludemax=True), limit - len(pairs))
     store = getattr(platform, name)
     removed = 0
     for pair in pairs:

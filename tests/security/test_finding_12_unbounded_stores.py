@@ -166,3 +166,23 @@ def test_lk_prune_indexes_entries_from_before_the_indexes(lk_app, lk_settings, t
                 assert list(platform.expiry["login_sessions"]) == [(START.timestamp() + sessions.LIFETIME, "fresh")]
         finally:
             close_app(app)
+
+
+def test_each_write_prunes_at_most_a_batch_and_never_a_live_entry(lk_db):
+    """Whatever random point pruning starts from, a write removes
+    min(PRUNE_BATCH, expired) entries, only expired ones."""
+    t = START.timestamp()
+    with lk_db as platform:
+        for i in range(20):
+            expiry.put(platform, "reset_tokens", "old%02d" % i, ("someone", t - 100 + i), now=t - 200)
+        for i in range(5):
+            expiry.put(platform, "reset_tokens", "live%02d" % i, ("someone", t + 3600), now=t - 200)
+        assert len(platform.reset_tokens) == 25
+        left = []
+        for i in range(4):
+            expiry.put(platform, "reset_tokens", "new%02d" % i, ("someone", t + 3600), now=t)
+            left.append(expiry.expired_count(platform, "reset_tokens", now=t))
+        assert left == [12, 4, 0, 0]
+        assert sorted(k for k in platform.reset_tokens if not k.startswith("old")) == \
+            ["live00", "live01", "live02", "live03", "live04", "new00", "new01", "new02", "new03"]
+        assert len(platform.expiry["reset_tokens"]) == 9

@@ -67,6 +67,7 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     config = Configurator(settings=settings, root_factory=root_factory)
     config.include("pyramid_tm")
     config.include("pyramid_retry")
+    config.add_subscriber("lk_platform.web.retry.forget_attempt", "pyramid_retry.IBeforeRetry")
     config.add_subscriber("lk_platform.web.retry.backoff_before_retry", "pyramid_retry.IBeforeRetry")
     config.include("pyramid_zodbconn")
     config.set_session_factory(SignedCookieSessionFactory(

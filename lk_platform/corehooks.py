@@ -6,6 +6,7 @@ from __future__ import annotations
 from lk_platform import hookimpl
 from lk_platform.auth.security import CORE_ROLES
 from lk_platform.i18n import _
+from lk_platform.model import expiry
 from lk_platform.model.accounts import Account, AccountSchema, account_key
 from lk_platform.model.customfields import CustomField, CustomFieldSchema
 from lk_platform.model.events import ObjectAdded, ObjectModified
@@ -91,4 +92,11 @@ def lk_handle_event(request, organisation, event):
 @hookimpl
 def lk_evolve_steps():
     return [EvolveStep("core:001-catalog-indexes", _("Индексы каталогов для списков и поиска"),
-                       _reindex_catalogs, order=10)]
+                       _reindex_catalogs, order=10),
+            EvolveStep("core:002-expiry-indexes",
+                       _("Сроки сеансов, токенов и счётчиков попыток: удалить истёкшие и проиндексировать"),
+                       _expiry_indexes, order=20)]
+
+
+def _expiry_indexes(platform, registry):
+    expiry.prune_all(platform)

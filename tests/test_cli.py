@@ -128,13 +128,13 @@ def counts(platform):
 
 # --- help --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("command", [None, "serve", "init", "demo", "plugins", "evolve", "user", "org"])
+@pytest.mark.parametrize("command", [None, "serve", "init", "demo", "plugins", "evolve", "prune", "user", "org"])
 def test_help(lk, command):
     code, out, _err = lk(*([command] if command else []), "--help")
     assert code == 0
     assert out.startswith("usage: lk")
     if command is None:
-        for name in ("serve", "init", "demo", "plugins", "evolve", "user", "org"):
+        for name in ("serve", "init", "demo", "plugins", "evolve", "prune", "user", "org"):
             assert name in out
     elif command == "user":
         assert "--password-stdin" in out and "block" in out and "reset-password" in out

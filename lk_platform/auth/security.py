@@ -39,26 +39,43 @@ def org_admin_role(roles) -> Role:
     return Role("org_admin", _("Администратор организации"), tuple(sorted(perms)))
 
 
+#: per-request caches, kept on the request object (one per retry attempt)
+_IDENTITY = "_lk_identity"
+_PRINCIPALS = "_lk_principals"
+
+
+def forget_cached_identity(request):
+    """Drop the request's cached identity and principals (after a login
+    inside the request)."""
+    request.__dict__.pop(_IDENTITY, None)
+    request.__dict__.pop(_PRINCIPALS, None)
+
+
 class SecurityPolicy:
     def __init__(self):
         self.acl = ACLHelper()
 
     def identity(self, request):
-        cached = request.environ.get("lk.identity", False)
+        # Cached on the request object, never in the environ: pyramid_retry
+        # reuses the environ for a retried attempt, whose connection is
+        # another one (finding 5 of issue #9). Scripts that act as nobody set
+        # ``environ["lk.identity"] = None``; nothing else is read from there.
+        cached = request.__dict__.get(_IDENTITY, False)
         if cached is not False:
             return cached
         user = None
-        try:
-            platform = get_platform(request)
-        except Exception:
-            platform = None
-        if platform is not None:
-            entry = sessions.lookup(request, platform)
-            if entry is not None:
-                found = platform.users.get(entry.login)
-                if found is not None and not found.blocked:
-                    user = found
-        request.environ["lk.identity"] = user
+        if request.environ.get("lk.identity", False) is not None:
+            try:
+                platform = get_platform(request)
+            except Exception:
+                platform = None
+            if platform is not None:
+                entry = sessions.lookup(request, platform)
+                if entry is not None:
+                    found = platform.users.get(entry.login)
+                    if found is not None and not found.blocked:
+                        user = found
+        request.__dict__[_IDENTITY] = user
         return user
 
     def authenticated_userid(self, request):
@@ -67,7 +84,7 @@ class SecurityPolicy:
 
     def principals(self, request, context):
         # Menus and widgets ask many permissions of the same few contexts.
-        cache = request.environ.setdefault("lk.principals", {})
+        cache = request.__dict__.setdefault(_PRINCIPALS, {})
         key = id(context)
         found = cache.get(key)
         if found is None or found[0] is not context:
@@ -110,4 +127,4 @@ def is_staff(request, organisation) -> bool:
     return organisation is not None and bool(request.has_permission("admin.view", organisation))
 
 
-__all__ = ["SecurityPolicy", "Allowed", "Denied", "org_admin_role", "CORE_ROLES"]
+__all__ = ["SecurityPolicy", "forget_cached_identity", "Allowed", "Denied", "org_admin_role", "CORE_ROLES"]

@@ -1,13 +1,18 @@
 """Login throttling: after repeated failures an account, and separately an
-address, must wait, the wait doubling with each further failure.
+address, must wait, the wait doubling with each further failure. Password
+reset mails are limited per target and per client address.
 
 Counts live in ZODB (so every app process sees them) and are written only
-on failures, never on a normal request.
+on failures and reset requests, never on a normal request. Each entry knows
+when it expires; expired ones are pruned as new ones are written and by
+``lk prune`` (``lk_platform/model/expiry.py``).
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+
+from lk_platform.model import expiry
 
 #: failures allowed before waiting starts, per login and per client address
 ACCOUNT_LIMIT = 5
@@ -16,11 +21,35 @@ BASE_DELAY = 30          # seconds after the first failure over the limit
 MAX_DELAY = 15 * 60
 WINDOW = 60 * 60         # failures older than this are forgotten
 
+#: password reset: mails per target login, and requests per client address,
+#: within RESET_WINDOW (settings ``lk.reset_mails_per_login``,
+#: ``lk.reset_requests_per_address``)
+RESET_MAILS_PER_LOGIN = 3
+RESET_REQUESTS_PER_ADDRESS = 10
+RESET_WINDOW = 60 * 60
+
+STORE = "throttle"
+
 
 @dataclass(frozen=True)
 class Failures:
     count: int
     last: float
+
+    @property
+    def expires(self) -> float:
+        return self.last + WINDOW
+
+
+@dataclass(frozen=True)
+class Counter:
+    """``count`` events in the fixed window that began at ``start``."""
+    count: int
+    start: float
+
+    @property
+    def expires(self) -> float:
+        return self.start + RESET_WINDOW
 
 
 def _key(kind, value):
@@ -48,8 +77,40 @@ def record_failure(platform, login: str, address: str, now: float | None = None)
         key = _key(kind, value)
         entry = platform.throttle.get(key)
         count = 1 if entry is None or now - entry.last > WINDOW else entry.count + 1
-        platform.throttle[key] = Failures(count, now)
+        expiry.put(platform, STORE, key, Failures(count, now), now)
 
 
 def record_success(platform, login: str):
-    platform.throttle.pop(_key("login", login), None)
+    expiry.remove(platform, STORE, _key("login", login))
+
+
+def _counted(platform, key, now) -> int:
+    entry = platform.throttle.get(key)
+    return entry.count if isinstance(entry, Counter) and entry.expires > now else 0
+
+
+def _count(platform, key, now) -> int:
+    entry = platform.throttle.get(key)
+    fresh = not isinstance(entry, Counter) or entry.expires <= now
+    counter = Counter(1, now) if fresh else Counter(entry.count + 1, entry.start)
+    expiry.put(platform, STORE, key, counter, now)
+    return counter.count
+
+
+def allow_reset_mail(platform, target: str, address: str, per_login: int = RESET_MAILS_PER_LOGIN,
+                     per_address: int = RESET_REQUESTS_PER_ADDRESS, now: float | None = None) -> bool:
+    """Count a password reset request from ``address`` for ``target`` (the
+    login asked for, whether or not a user has it) and say whether a mail may
+    go. The answer and the writes depend only on the counts, never on whether
+    the target exists: an address may ask ``per_address`` times per window,
+    and a target gets at most ``per_login`` mails per window."""
+    now = time.time() if now is None else now
+    address_key = _key("reset-addr", address)
+    if _counted(platform, address_key, now) >= per_address:
+        return False
+    _count(platform, address_key, now)
+    target_key = _key("reset", target)
+    if _counted(platform, target_key, now) >= per_login:
+        return False
+    _count(platform, target_key, now)
+    return True

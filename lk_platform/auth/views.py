@@ -12,8 +12,9 @@ from pyramid.settings import asbool
 from pyramid.view import view_config
 
 from lk_platform.auth import throttle
+from lk_platform.auth.security import forget_cached_identity
 from lk_platform.i18n import COOKIE, LANGUAGES, _
-from lk_platform.model import sessions
+from lk_platform.model import expiry, sessions
 from lk_platform.model.events import UserLoggedIn
 from lk_platform.model.organisations import Organisation
 from lk_platform.model.platform import Platform, get_platform
@@ -24,6 +25,7 @@ from lk_platform.util.outbox import send_mail
 from lk_platform.util.passwords import hash_password, needs_rehash, password_problems, verify_password
 
 RESET_LIFETIME = 3600
+RESET_STORE = "reset_tokens"   # token digest -> (login, expires)
 PUBLIC = dict(permission=NO_PERMISSION_REQUIRED)
 
 
@@ -81,8 +83,7 @@ def login(context, request):
                     user.password_hash = hash_password(password)
                 user.last_login = utcnow()
                 sessions.start(request, platform, user.login)
-                request.environ.pop("lk.identity", None)
-                request.environ.pop("lk.principals", None)
+                forget_cached_identity(request)
                 notify(request, request.organisation, UserLoggedIn(user))
                 return HTTPSeeOther(_safe_next(request, next_url) or _landing(request, user))
             else:
@@ -103,30 +104,65 @@ def _digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+#: where the message for a login nobody has (or who cannot get mail) is
+#: addressed; it is rendered and handed to the outbox like a real one, then dropped
+NOBODY = "nobody@invalid"
+
+
+def _reset_message(request, link):
+    """The subject and body of the reset mail."""
+    loc = get_localizer(request)
+    return (loc.translate(_("Восстановление пароля")),
+            loc.translate(_("Чтобы задать новый пароль, откройте ссылку (действует 1 час):\n${link}\n\n"
+                            "Если вы не запрашивали восстановление, ничего не делайте.",
+                            mapping={"link": link})))
+
+
+def _find_user(platform, value):
+    user = platform.users.get(value) if value else None
+    if user is None and "@" in value:
+        _t, found = platform.users.query(eq={"email": value}, limit=1)
+        user = found[0] if found else None
+    return user
+
+
+def _setting(request, name, default):
+    try:
+        return int(request.registry.settings.get(name, default))
+    except (TypeError, ValueError):
+        return default
+
+
 @view_config(context=Platform, name="forgot", renderer="forgot.pt", **PUBLIC)
 @view_config(context=Organisation, name="forgot", renderer="forgot.pt", **PUBLIC)
 def forgot(context, request):
-    """Always answers the same, so it does not tell which logins exist."""
+    """Always answers the same page, doing the same work, so neither the
+    answer nor its time tells which logins exist: for a login nobody has (or
+    a blocked user, or one without e-mail, or when the limits are reached)
+    a token is still made and digested and the message rendered and handed
+    to the outbox, which then drops it. Mails are limited per target and
+    per client address (``throttle.allow_reset_mail``)."""
     sent = False
     if request.method == "POST":
         platform = get_platform(request)
         value = normalise_login(request.POST.get("login", ""))[:254]
-        user = platform.users.get(value)
-        if user is None and "@" in value:
-            _t, found = platform.users.query(eq={"email": value}, limit=1)
-            user = found[0] if found else None
-        address = request.client_addr or ""
-        if user is not None and user.email and not user.blocked and \
-                not throttle.wait_seconds(platform, "reset:" + user.login, address):
-            token = secrets.token_urlsafe(32)
-            platform.reset_tokens[_digest(token)] = (user.login, time.time() + RESET_LIFETIME)
-            throttle.record_failure(platform, "reset:" + user.login, "")  # limits mail floods
-            link = request.resource_url(context, "reset", query={"token": token})
-            loc = get_localizer(request)
-            send_mail(request, user.email, loc.translate(_("Восстановление пароля")),
-                      loc.translate(_("Чтобы задать новый пароль, откройте ссылку (действует 1 час):\n${link}\n\n"
-                                      "Если вы не запрашивали восстановление, ничего не делайте.",
-                                      mapping={"link": link})))
+        user = _find_user(platform, value)
+        reachable = user is not None and bool(user.email) and not user.blocked
+        allowed = throttle.allow_reset_mail(
+            platform, user.login if user is not None else value, request.client_addr or "",
+            per_login=_setting(request, "lk.reset_mails_per_login", throttle.RESET_MAILS_PER_LOGIN),
+            per_address=_setting(request, "lk.reset_requests_per_address", throttle.RESET_REQUESTS_PER_ADDRESS))
+        deliver = reachable and allowed
+        token = secrets.token_urlsafe(32)
+        digest = _digest(token)
+        now = time.time()
+        if deliver:
+            expiry.put(platform, RESET_STORE, digest, (user.login, now + RESET_LIFETIME), now)
+        else:   # what put does besides storing
+            expiry.prune_some(platform, RESET_STORE, now)
+        link = request.resource_url(context, "reset", query={"token": token})
+        subject, body = _reset_message(request, link)
+        send_mail(request, user.email if deliver else NOBODY, subject, body, deliver=deliver)
         sent = True
     return {"sent": sent, "page_title": _("Восстановление пароля")}
 
@@ -151,7 +187,7 @@ def reset(context, request):
             errors = [loc.translate(p) for p in password_problems(password, login_name)]
         if not errors:
             user = platform.users.get(login_name)
-            del platform.reset_tokens[_digest(token)]
+            expiry.remove(platform, RESET_STORE, _digest(token))
             if user is not None:
                 user.password_hash = hash_password(password)
                 user.password_changed = utcnow()

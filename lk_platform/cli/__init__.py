@@ -14,6 +14,9 @@ import transaction
 # deprecation notice says nothing an operator can act on.
 warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 
+from lk_platform.cli.prune import HELP as PRUNE_HELP  # noqa: E402  (after the filter: imports Pyramid)
+from lk_platform.cli.prune import cmd_prune  # noqa: E402
+
 DEFAULT_INI = "etc/development.ini"
 
 
@@ -310,6 +313,7 @@ def build_parser(commands=None):
     sub.add_parser("plugins", help="установленные модули и где они включены")
     p = sub.add_parser("evolve", help="выполнить ожидающие миграции данных")
     p.add_argument("--dry-run", action="store_true", help="только показать")
+    sub.add_parser("prune", help=PRUNE_HELP)
 
     p = sub.add_parser("user", help="пользователи: add, block, unblock, reset-password, grant")
     p.add_argument("action", choices=["add", "block", "unblock", "reset-password", "grant"])
@@ -341,7 +345,7 @@ def build_parser(commands=None):
 
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "plugins": cmd_plugins, "user": cmd_user, "org": cmd_org,
-            "evolve": cmd_evolve}
+            "evolve": cmd_evolve, "prune": cmd_prune}
 
 
 def main(argv=None):

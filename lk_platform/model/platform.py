@@ -2,7 +2,7 @@
 own bookkeeping (login sessions, throttling, evolve steps, host names)."""
 from __future__ import annotations
 
-from BTrees.OOBTree import OOBTree
+from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from pyramid.authorization import ALL_PERMISSIONS, Allow, Authenticated, Everyone
 from pyramid.threadlocal import get_current_registry
@@ -18,6 +18,10 @@ class Platform(Persistent):
     __name__ = ""
     __parent__ = None
     title = "lk_platform"
+    #: stores whose entries expire, pruned on write and by ``lk prune``
+    #: (``lk_platform/model/expiry.py``)
+    expiring_stores = ("login_sessions", "reset_tokens", "throttle")
+    expiry = None   # store name -> OOTreeSet of (expires, key); made by evolve in older databases
 
     def __init__(self):
         self.organisations = Folder("o", "organisation")
@@ -25,8 +29,9 @@ class Platform(Persistent):
         self.users = Folder("users", "user")
         self.users.__parent__ = self
         self.login_sessions = OOBTree()   # token digest -> LoginSession
-        self.throttle = OOBTree()         # ("login"|"addr", key) -> Failures
+        self.throttle = OOBTree()         # (kind, key) -> Failures | Counter
         self.reset_tokens = OOBTree()     # token digest -> (login, expires)
+        self.expiry = OOBTree({name: OOTreeSet() for name in self.expiring_stores})
         self.hosts = OOBTree()            # host name -> organisation slug
         self.evolved = OOBTree()          # evolve step name -> when it ran
         self.audit = AuditLog()

@@ -3,7 +3,8 @@
 The signed session cookie only carries a random token; the token's digest
 maps to a LoginSession in ZODB. Logging out (or blocking the user, or
 resetting the password) deletes the entry, so a copied cookie stops working
-at once. Entries are written at login and logout only.
+at once. Entries are written at login and logout only; expired ones are
+pruned as new ones are written and by ``lk prune`` (``model/expiry.py``).
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
+
+from lk_platform.model import expiry
 
 SESSION_KEY = "lk.login"
 #: an absolute lifetime; idle expiry is the cookie's max_age
@@ -23,6 +26,10 @@ class LoginSession:
     created: float
     address: str = ""
 
+    @property
+    def expires(self) -> float:
+        return self.created + LIFETIME
+
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -33,7 +40,8 @@ def start(request, platform, login: str) -> str:
     server-side entry."""
     request.session.invalidate()
     token = secrets.token_urlsafe(32)
-    platform.login_sessions[digest(token)] = LoginSession(login, time.time(), request.client_addr or "")
+    now = time.time()
+    expiry.put(platform, "login_sessions", digest(token), LoginSession(login, now, request.client_addr or ""), now)
     request.session[SESSION_KEY] = token
     request.session.new_csrf_token()
     return token
@@ -42,7 +50,7 @@ def start(request, platform, login: str) -> str:
 def end(request, platform):
     token = request.session.get(SESSION_KEY)
     if token:
-        platform.login_sessions.pop(digest(token), None)
+        expiry.remove(platform, "login_sessions", digest(token))
     request.session.invalidate()
 
 
@@ -63,4 +71,4 @@ def end_all_for(platform, login: str):
     now = time.time()
     for key, entry in list(platform.login_sessions.items()):
         if entry.login == login or now - entry.created > LIFETIME:
-            del platform.login_sessions[key]
+            expiry.remove(platform, "login_sessions", key)

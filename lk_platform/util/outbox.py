@@ -32,6 +32,16 @@ class FolderMailer:
         os.replace(tmp, os.path.join(self.folder, name))
 
 
+class DiscardingMailer:
+    """Serialises a message as a mailer would, and drops it."""
+
+    def send(self, fromaddr, toaddrs, message):
+        message.as_bytes()
+
+
+DISCARD = DiscardingMailer()
+
+
 def mailer_from_settings(settings):
     mode = settings.get("mail.mode", "files")
     if mode == "smtp":
@@ -43,8 +53,10 @@ def mailer_from_settings(settings):
     return FolderMailer(settings.get("mail.directory", "var/mail"))
 
 
-def send_mail(request, to, subject: str, body: str, html: str | None = None):
-    """Queue a message in the request's transaction."""
+def send_mail(request, to, subject: str, body: str, html: str | None = None, deliver: bool = True):
+    """Queue a message in the request's transaction. ``deliver=False`` does
+    all the same work but hands the message to a mailer that drops it (for
+    answers that must take as long whether or not a message goes)."""
     settings = request.registry.settings
     sender = settings.get("mail.sender", "lk@localhost")
     # compat32 MIME parts: repoze.sendmail re-encodes headers with folded
@@ -61,6 +73,7 @@ def send_mail(request, to, subject: str, body: str, html: str | None = None):
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-Id"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
-    delivery = DirectMailDelivery(request.registry.lk.mailer, transaction_manager=request.tm)
+    mailer = request.registry.lk.mailer if deliver else DISCARD
+    delivery = DirectMailDelivery(mailer, transaction_manager=request.tm)
     delivery.send(sender, [to] if isinstance(to, str) else list(to), message)
     return message

@@ -95,7 +95,8 @@ def make_app(settings: dict, plugins: Plugins | None = None):
                        auto_reload=asbool(settings.get("pyramid.reload_templates", False)))
     lk.mailer = mailer_from_settings(settings)
 
-    config.add_static_view("static/theme", settings["lk.themes_dir"], cache_max_age=3600)
+    # Only the themes' static/ assets, never their templates (lk_platform/theming/assets.py).
+    config.add_static_view("static/theme", settings["lk.themes_dir"], cache_max_age=3600, lk_theme_asset=True)
     config.add_static_view("static/deform", "deform:static", cache_max_age=3600)
     # Under the exception view, so a refused body gets the rendered error page.
     config.add_tween("lk_platform.web.limits.body_limit_tween_factory", under="pyramid.tweens.excview_tween_factory")

@@ -26,6 +26,7 @@ from lk_platform.model.platform import bootstrap
 from lk_platform.plugins.manager import Plugins
 from lk_platform.plugins.registry import collect
 from lk_platform.tenancy import root_factory
+from lk_platform.tenancy.urls import check_settings as check_public_url
 from lk_platform.theming.themes import ThemeRendererFactory, Themes
 from lk_platform.util.outbox import mailer_from_settings
 
@@ -64,6 +65,7 @@ def make_app(settings: dict, plugins: Plugins | None = None):
         log.warning("lk.secret is unset or short; using a random one (sessions end at restart)")
         secret = secrets.token_hex(32)
 
+    check_public_url(settings)
     _ensure_storage_folders(settings.get("zodbconn.uri", ""))
     config = Configurator(settings=settings, root_factory=root_factory)
     config.include("pyramid_tm")

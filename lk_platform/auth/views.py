@@ -19,6 +19,7 @@ from lk_platform.model.organisations import Organisation
 from lk_platform.model.platform import Platform, get_platform
 from lk_platform.model.users import normalise_login
 from lk_platform.plugins.notify import notify
+from lk_platform.tenancy import urls
 from lk_platform.util.dates import utcnow
 from lk_platform.util.outbox import send_mail
 from lk_platform.util.passwords import hash_password, needs_rehash, password_problems, verify_password
@@ -121,7 +122,7 @@ def forgot(context, request):
             token = secrets.token_urlsafe(32)
             platform.reset_tokens[_digest(token)] = (user.login, time.time() + RESET_LIFETIME)
             throttle.record_failure(platform, "reset:" + user.login, "")  # limits mail floods
-            link = request.resource_url(context, "reset", query={"token": token})
+            link = urls.link(request, context, "reset", query={"token": token})  # never on the request's Host
             loc = get_localizer(request)
             send_mail(request, user.email, loc.translate(_("Восстановление пароля")),
                       loc.translate(_("Чтобы задать новый пароль, откройте ссылку (действует 1 час):\n${link}\n\n"

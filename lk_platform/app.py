@@ -29,6 +29,7 @@ from lk_platform.tenancy import root_factory
 from lk_platform.tenancy.urls import check_settings as check_public_url
 from lk_platform.theming.themes import ThemeRendererFactory, Themes
 from lk_platform.util.outbox import mailer_from_settings
+from lk_platform.web.headers import SecurityHeaders
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     _prepare_database(app, registry)
     if asbool(settings.get("lk.page_cache", True)):
         app = EdgeCache(app, registry)
-    return app
+    # Outermost, so every answer gets them: error pages, static files, the edge cache's.
+    return SecurityHeaders(app, registry)
 
 
 def shipped_themes_dir() -> str:

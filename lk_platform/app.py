@@ -25,8 +25,10 @@ from lk_platform.model.platform import bootstrap
 from lk_platform.plugins.manager import Plugins
 from lk_platform.plugins.registry import collect
 from lk_platform.tenancy import root_factory
+from lk_platform.tenancy.urls import check_settings as check_public_url
 from lk_platform.theming.themes import ThemeRendererFactory, Themes
 from lk_platform.util.outbox import mailer_from_settings
+from lk_platform.web.headers import SecurityHeaders
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ def make_app(settings: dict, plugins: Plugins | None = None):
         log.warning("lk.secret is unset or short; using a random one (sessions end at restart)")
         secret = secrets.token_hex(32)
 
+    check_public_url(settings)
     _ensure_storage_folders(settings.get("zodbconn.uri", ""))
     config = Configurator(settings=settings, root_factory=root_factory)
     config.include("pyramid_tm")
@@ -95,7 +98,8 @@ def make_app(settings: dict, plugins: Plugins | None = None):
                        auto_reload=asbool(settings.get("pyramid.reload_templates", False)))
     lk.mailer = mailer_from_settings(settings)
 
-    config.add_static_view("static/theme", settings["lk.themes_dir"], cache_max_age=3600)
+    # Only the themes' static/ assets, never their templates (lk_platform/theming/assets.py).
+    config.add_static_view("static/theme", settings["lk.themes_dir"], cache_max_age=3600, lk_theme_asset=True)
     config.add_static_view("static/deform", "deform:static", cache_max_age=3600)
     # Under the exception view, so a refused body gets the rendered error page.
     config.add_tween("lk_platform.web.limits.body_limit_tween_factory", under="pyramid.tweens.excview_tween_factory")
@@ -110,7 +114,8 @@ def make_app(settings: dict, plugins: Plugins | None = None):
     _bake_request_extensions(config)
     app = config.make_wsgi_app()
     _prepare_database(app, registry)
-    return app
+    # Outermost, so every answer gets them: error pages and static files too.
+    return SecurityHeaders(app, registry)
 
 
 def shipped_themes_dir() -> str:

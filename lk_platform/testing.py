@@ -34,6 +34,9 @@ def make_settings(tmp_path, **overrides):
         "mail.directory": str(var / "mail"),
         "mail.sender": "lk@test.example",
         "retry.attempts": "3",
+        # WebTest's host; the browser tests' live server listens on 127.0.0.1
+        "lk.public_url": "http://localhost",
+        "lk.allowed_hosts": "127.0.0.1",
     }
     settings.update(overrides)
     return settings

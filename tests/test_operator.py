@@ -4,12 +4,19 @@ sub-organisation, and host names that make an organisation the site's root
 without opening a way into another organisation."""
 from __future__ import annotations
 
+import pytest
 from lxml import html
 
 from lk_platform.model.organisations import create_organisation
-from lk_platform.testing import DB, Browser
+from lk_platform.testing import DB, Browser, make_settings
 
 HOST = "kabinet.vodokanal.example"
+
+
+@pytest.fixture
+def lk_settings(tmp_path):
+    # the operator also works on the platform's name lk.example (the platform answers only for its own names)
+    return make_settings(tmp_path, **{"lk.allowed_hosts": "lk.example"})
 
 
 def logged_in(app, login, host="localhost"):

@@ -148,7 +148,8 @@ def test_settings_change_is_stored_shown_and_audited_with_diffs(lk_demo):
 
     # the brand is what every page of the organisation now wears
     public = Browser(lk_demo).get(ORG)
-    assert "--primary: #0b3d91" in public.text
+    brand_css = public.html.find("link", href=lambda h: h and "@@brand.css" in h)["href"]
+    assert "--primary: #0b3d91" in Browser(lk_demo).get(brand_css.replace("http://localhost", "")).text
     assert public.html.find("footer").get_text().strip() == "Диспетчерская круглосуточно"
     assert public.html.find(class_="brand").get_text().strip() == "Водоканал"
 

@@ -158,7 +158,11 @@ def test_theme_page_override_keeps_the_head_slot(tmp_path):
 
 
 def root_vars(page):
-    style = re.search(r"<style>:root \{(.*?)\}</style>", page.text, re.S).group(1)
+    """The brand colours of ``page``: its @@brand.css stylesheet (no inline <style> under the CSP)."""
+    href = html.fromstring(page.text).xpath("//link[contains(@href, '@@brand.css')]/@href")[0]
+    stylesheet = page.test_app.get(href.replace("http://localhost", ""))
+    assert stylesheet.content_type == "text/css"
+    style = re.search(r":root \{(.*?)\}", stylesheet.text, re.S).group(1)
     return dict(re.findall(r"--([\w-]+):\s*([^;]+);", style))
 
 

@@ -15,7 +15,7 @@ from pkg_resources import resource_filename
 from pyramid.i18n import get_localizer
 
 from lk_platform.i18n import _, localize
-from lk_platform.theming.themes import theme_of
+from lk_platform.theming.themes import FORMS_KEY, theme_of
 
 DEFORM_TEMPLATES = resource_filename("deform", "templates")
 
@@ -55,6 +55,7 @@ def make_form(request, schema, buttons=("save",), context=None, **kw):
                         organisation=request.organisation)
     kw.setdefault("renderer", renderer_for(request))
     kw.setdefault("formid", "lkform")
+    request.environ[FORMS_KEY] = True   # the layout loads deform's scripts (TemplateAPI.form_scripts)
     return deform.Form(bound, buttons=buttons, **kw)
 
 

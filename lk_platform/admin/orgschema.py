@@ -17,6 +17,8 @@ import deform
 
 from lk_platform.i18n import _
 from lk_platform.model.platform import get_platform
+from lk_platform.tenancy.hosts import host_name
+from lk_platform.tenancy.urls import public
 from lk_platform.util.files import IMAGE_TYPES, UploadCheck, UploadTmpStore, current_value
 
 LOGO_MAX_BYTES = 1024 * 1024
@@ -337,10 +339,7 @@ def _hosts_validator(node, kw):
 
     def check(node, value):
         platform = get_platform(request)
-        own = {(request.host or "").split(":")[0].lower()}
-        public = request.registry.settings.get("lk.public_url", "")
-        if "://" in public:
-            own.add(public.split("://", 1)[1].split("/")[0].split(":")[0].lower())
+        own = {host_name(request.host)} | public(request).hosts
         for number, line in enumerate(value.splitlines(), 1):
             if not line.strip():
                 continue

@@ -49,6 +49,7 @@ from lk_platform.model.users import (
     set_blocked,
     unlink_account,
 )
+from lk_platform.tenancy import urls
 from lk_platform.theming.themes import render
 from lk_platform.util.outbox import send_mail
 from lk_platform.util.paging import page_number
@@ -321,7 +322,7 @@ def _send_link(scope, user, lifetime, subject, text):
     token = secrets.token_urlsafe(32)
     scope.platform.reset_tokens[_digest(token)] = (user.login, time.time() + lifetime)
     where = scope.org if scope.org is not None else scope.platform
-    link = request.resource_url(where, "reset", query={"token": token})
+    link = urls.link(request, where, "reset", query={"token": token})  # never on the request's Host
     loc = _recipient_localizer(request, user)
     send_mail(request, user.email, loc.translate(subject), loc.translate(_(text, mapping={"link": link})))
 

@@ -20,6 +20,7 @@ from lk_platform.model.organisations import Organisation
 from lk_platform.model.platform import Platform, get_platform
 from lk_platform.model.users import normalise_login
 from lk_platform.plugins.notify import notify
+from lk_platform.tenancy import urls
 from lk_platform.util.dates import utcnow
 from lk_platform.util.outbox import send_mail
 from lk_platform.util.passwords import hash_password, needs_rehash, password_problems, verify_password
@@ -160,7 +161,7 @@ def forgot(context, request):
             expiry.put(platform, RESET_STORE, digest, (user.login, now + RESET_LIFETIME), now)
         else:   # what put does besides storing
             expiry.prune_some(platform, RESET_STORE, now)
-        link = request.resource_url(context, "reset", query={"token": token})
+        link = urls.link(request, context, "reset", query={"token": token})  # never on the request's Host
         subject, body = _reset_message(request, link)
         send_mail(request, user.email if deliver else NOBODY, subject, body, deliver=deliver)
         sent = True

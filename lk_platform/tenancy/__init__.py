@@ -8,22 +8,33 @@ organisation becomes the virtual root, so its URLs read ``/...`` instead of
 """
 from __future__ import annotations
 
-from pyramid.httpexceptions import HTTPNotFound
+from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound
 from pyramid.traversal import resource_path
 
 from lk_platform.model.organisations import find_organisation
 from lk_platform.model.platform import get_platform
+from lk_platform.tenancy.hosts import VH_ROOT, host_name
+from lk_platform.tenancy.urls import allowed_host
 
-VH_ROOT = "HTTP_X_VHM_ROOT"
+__all__ = ["VH_ROOT", "UnknownHost", "root_factory"]
+
+
+class UnknownHost(HTTPBadRequest):
+    """The request names a host the platform does not serve (answered 400
+    with a short page by lk_platform.web.errors)."""
 
 
 def root_factory(request):
     platform = get_platform(request)
+    if not allowed_host(request, platform):
+        # Before traversal and any view (static files included): a forged
+        # Host never reaches a page, a redirect or a link built from it.
+        raise UnknownHost()
     # The virtual root is ours to set, from the host mapping, on every
     # attempt: a client's own X-Vhm-Root header would move traversal and URLs.
     request.environ.pop(VH_ROOT, None)
     if platform.hosts:
-        org = platform.organisation_for_host(request.host)
+        org = platform.organisation_for_host(host_name(request.host))
         if org is not None:
             request.environ[VH_ROOT] = resource_path(org)
     if VH_ROOT in request.environ and ".." in request.path_info.split("/"):

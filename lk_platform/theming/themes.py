@@ -7,6 +7,7 @@ deform's widget templates) and ``static/``. Every template gets ``api``.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -136,6 +137,10 @@ def translate(msgid, domain=None, mapping=None, context=None, target_language=No
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
+#: set in the request's environ when a deform form is made for the page (see TemplateAPI.form_scripts)
+FORMS_KEY = "lk.deform_form"
+
+
 def brand_colour(value, default: str) -> str:
     return value if isinstance(value, str) and _COLOUR.match(value) else default
 
@@ -157,6 +162,18 @@ def readable_on(colour: str) -> str:
     organisation's light brand colour never leaves white text unreadable."""
     lum = _luminance(colour)
     return "#ffffff" if (1.05 / (lum + 0.05)) >= ((lum + 0.05) / 0.05) else "#000000"
+
+
+def brand_css(brand: dict) -> str:
+    """The organisation's colours as a stylesheet (``@@brand.css``): the
+    Content-Security-Policy admits no inline ``<style>``. Only #rgb/#rrggbb
+    reach ``brand``, so a stored value can never inject CSS."""
+    return (":root { --primary: %(primary)s; --accent: %(accent)s; --on-primary: %(on_primary)s; "
+            "--on-accent: %(on_accent)s; }\n" % brand)
+
+
+def brand_css_version(brand: dict) -> str:
+    return hashlib.sha256(brand_css(brand).encode()).hexdigest()[:12]
 
 
 def theme_of(request) -> str:
@@ -274,6 +291,22 @@ class TemplateAPI:
         brand["on_primary"] = readable_on(brand["primary"])
         brand["on_accent"] = readable_on(brand["accent"])
         return brand
+
+    @cached_property
+    def brand_css_url(self):
+        """The colours' stylesheet, versioned so browsers may keep it."""
+        return self.org_url + "@@brand.css?v=" + brand_css_version(self.brand)
+
+    @property
+    def form_scripts(self):
+        """The scripts deform's widgets need, as files (no inline script
+        passes the Content-Security-Policy), on pages that show a form made
+        with ``lk_platform.admin.forms.make_form``."""
+        if not self.request.environ.get(FORMS_KEY):
+            return ()
+        static = self.request.static_url
+        return (static("deform:static/scripts/jquery-2.0.3.min.js"), static("deform:static/scripts/deform.js"),
+                self.static("lk-forms.js"))
 
     @cached_property
     def default_layout(self):

@@ -2,9 +2,11 @@
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPException, HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.i18n import get_localizer
+from pyramid.response import Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
 from lk_platform.i18n import _
+from lk_platform.tenancy import UnknownHost
 
 MESSAGES = {
     400: _("Неверный запрос."),
@@ -43,6 +45,15 @@ def forbidden(exc, request):
 def bad_csrf(exc, request):
     return _page(request, 400, _("Форма устарела или отправлена не с нашего сайта. Обновите страницу и "
                                  "повторите — данные не сохранены."))
+
+
+@exception_view_config(UnknownHost)
+def unknown_host(exc, request):
+    """A short page of its own: the themed one would link to the unknown host."""
+    text = get_localizer(request).translate(_("Неизвестный адрес сайта."))
+    return Response("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>400</title></head>"
+                    "<body><h1>400</h1><p>%s</p></body></html>\n" % text, status=400,
+                    content_type="text/html", charset="utf-8")
 
 
 @exception_view_config(HTTPException, renderer="error.pt")

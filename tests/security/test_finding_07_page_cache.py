@@ -34,8 +34,8 @@ def served():
 
 def test_no_edge_cache_remains(lk_demo):
     assert importlib.util.find_spec("lk_platform.caching.edgecache") is None
-    # the WSGI app is Pyramid's router itself: nothing answers before it
-    assert type(lk_demo).__name__ == "Router"
+    # only the security headers wrap Pyramid's router: nothing answers before it
+    assert type(lk_demo).__name__ == "SecurityHeaders" and type(lk_demo.app).__name__ == "Router"
 
 
 def test_a_deleted_account_leaves_every_cached_page_at_once(lk_demo):

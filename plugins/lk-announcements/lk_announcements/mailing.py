@@ -19,6 +19,7 @@ import html as htmllib
 from lk_platform.i18n import DEFAULT, LANGUAGES, translate
 from lk_platform.model.audit import audit
 from lk_platform.model.folders import FAMILY
+from lk_platform.tenancy.urls import link
 from lk_platform.util.outbox import send_mail
 
 from .audience import building_token, service_token, street_key, street_token
@@ -123,8 +124,8 @@ def message(request, organisation, announcement, locale=DEFAULT):
     names = {"title": announcement.title, "organisation": organisation.display_name}
     subject = SUBJECTS.get(announcement.importance)
     subject = t(_(subject, mapping=names)) if subject else "%(title)s — %(organisation)s" % names
-    url = request.resource_url(announcement)
-    settings_url = request.resource_url(organisation[CONTAINER])
+    url = link(request, announcement)
+    settings_url = link(request, organisation[CONTAINER])
     text = "%s\n\n%s\n\n%s\n\n--\n%s\n%s\n" % (
         announcement.title, visible_text(announcement.body),
         t(_("Подробнее в личном кабинете: ${url}", mapping={"url": url})), organisation.display_name,

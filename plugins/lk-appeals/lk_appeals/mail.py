@@ -10,6 +10,7 @@ from __future__ import annotations
 from lk_platform.i18n import translate
 from lk_platform.model.organisations import find_organisation
 from lk_platform.model.platform import get_platform
+from lk_platform.tenancy.urls import link
 from lk_platform.util.dates import format_datetime
 from lk_platform.util.outbox import send_mail
 
@@ -65,7 +66,7 @@ def notify_resident(request, appeal, message=None, old_status=None):
     if appeal.status == "resolved":
         lines += [t(_("Если вопрос не решён, обращение можно возобновить в личном кабинете. "
                       "Там же можно оценить работу специалистов.")), ""]
-    lines += [t(_("Обращение в личном кабинете: ${url}", mapping={"url": request.resource_url(appeal)})), "",
+    lines += [t(_("Обращение в личном кабинете: ${url}", mapping={"url": link(request, appeal)})), "",
               "— %s" % org.display_name,
               t(_("Это письмо отправлено автоматически, отвечать на него не нужно."))]
     subject = t(_("Обращение № ${number}: ${what}", mapping={"number": appeal.number, "what": what}))
@@ -91,7 +92,7 @@ def notify_assignee(request, appeal, message, opened=False):
                           "address": appeal.account_address})),
              t(_("Категория: ${category}", mapping={"category": t(appeal.category_label)})), "",
              "%s, %s:" % (message.author_name, format_datetime(message.when, org)), message.text, "",
-             t(_("Открыть: ${url}", mapping={"url": request.resource_url(appeal, "@@manage")}))]
+             t(_("Открыть: ${url}", mapping={"url": link(request, appeal, "@@manage")}))]
     if appeal.deadline is not None:
         lines.insert(4, t(_("Срок: ${deadline}", mapping={"deadline": format_datetime(appeal.deadline, org)})))
     return send_mail(request, user.email, t(_("Обращение № ${number}: ${what}",

@@ -8,8 +8,10 @@ language. The QR code's payment purpose stays Russian: banks read it.
 from __future__ import annotations
 
 import base64
+import functools
 import threading
 from decimal import Decimal
+from importlib import resources
 
 from lk_platform.theming.themes import render
 from lk_platform.util import periods
@@ -105,8 +107,14 @@ def receipt_data(request, organisation, account, ledger, period: int) -> dict | 
     }
 
 
+@functools.lru_cache(maxsize=1)
+def receipt_css() -> str:
+    """``static/receipt.css``: linked from the page, inlined into the PDF."""
+    return resources.files("lk_debt").joinpath("static/receipt.css").read_text(encoding="utf-8")
+
+
 def render_html(request, data: dict, for_pdf: bool = False) -> str:
-    return render(request, TEMPLATE, dict(data, for_pdf=for_pdf, rub=rub,
+    return render(request, TEMPLATE, dict(data, for_pdf=for_pdf, rub=rub, receipt_css=receipt_css() if for_pdf else "",
                                           page_title=_("Квитанция за ${period}",
                                                        mapping={"period": data["period_label"]})))
 

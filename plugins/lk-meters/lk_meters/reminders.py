@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 
 from lk_platform.i18n import DEFAULT, LANGUAGES, translate
+from lk_platform.tenancy.urls import link
 from lk_platform.util import periods
 from lk_platform.util.outbox import send_mail
 
@@ -84,7 +85,7 @@ def window_letter(organisation, account, period, due, form_url, t) -> tuple[str,
 def window_reminders(request, organisation, today: dt.date) -> int:
     platform = _platform_of(organisation)
     sent = 0
-    form_url = request.resource_url(organisation, "readings")
+    form_url = link(request, organisation, "readings")
     for account, meters in _accounts_with_meters(organisation):
         due = []
         for meter in meters:

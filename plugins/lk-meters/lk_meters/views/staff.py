@@ -20,6 +20,7 @@ from lk_platform.i18n import DEFAULT, LANGUAGES, translate
 from lk_platform.model.audit import audit
 from lk_platform.model.organisations import Organisation
 from lk_platform.model.platform import get_platform
+from lk_platform.tenancy.urls import link
 from lk_platform.util import periods
 from lk_platform.util.outbox import send_mail
 from lk_platform.util.paging import page_number, page_size
@@ -205,7 +206,7 @@ def _rejection_letter(request, organisation, meter, period, reading, reason, loc
                "Причина: ${reason}\n\nПередайте показание заново: ${url}\n\n${organisation}", mapping={
                    "meter": meter.title(t), "period": periods.label(period, t),
                    "values": " / ".join(meter.format_value(v) for v in reading.values), "reason": reason,
-                   "url": request.resource_url(organisation, "readings"), "organisation": organisation.display_name}))
+                   "url": link(request, organisation, "readings"), "organisation": organisation.display_name}))
     return t(_("Показание счётчика отклонено")), body
 
 

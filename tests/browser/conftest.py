@@ -55,6 +55,8 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.run, name="lk-live-server", daemon=True)
     thread.start()
     url = "http://127.0.0.1:%s" % server.effective_port
+    # links in mail are built from the public URL (read per use), which is this server's
+    app.registry.settings["lk.public_url"] = url
     # compile the common templates before any test starts its clock
     from urllib.request import urlopen
     for path in ("/o/vodokanal/login", "/o/uk-dom/login"):

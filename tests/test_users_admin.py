@@ -299,10 +299,13 @@ def test_edit_profile_is_audited_with_changes(lk_demo, admin):
     assert form.submit("save").status_int == 303
     with DB(lk_demo) as platform:
         assert platform.users["sidorov"].name == "Сидоров Пётр Ильич"
-        assert platform.users["sidorov"].email == "new@mail.example"
-    who, action, target, changes = audit_actions(lk_demo, "vodokanal")[0]
+        # a new address waits for confirmation (tests/security/test_finding_03_*)
+        assert platform.users["sidorov"].email == "sidorov@mail.example"
+        assert platform.users["sidorov"].pending_email == "new@mail.example"
+    (_w, confirm, _t, pending), (who, action, target, changes) = audit_actions(lk_demo, "vodokanal")[:2]
+    assert confirm == "user.email-change" and pending == (("pending_email", "", "new@mail.example"),)
     assert action == "user.edit" and dict((c[0], c[1:]) for c in changes) == {
-        "email": ("sidorov@mail.example", "new@mail.example"), "name": ("Сидоров", "Сидоров Пётр Ильич")}
+        "name": ("Сидоров", "Сидоров Пётр Ильич")}
 
 
 # --- accounts -----------------------------------------------------------------------

@@ -23,7 +23,8 @@ Rules that keep staff from becoming someone else: changing a staff
 member's data or sending them a password link needs every role they hold
 (:meth:`Scope.covers`); a changed e-mail address is only *pending* until
 confirmed by a link mailed to it (the old address is told, and resets keep
-going there meanwhile).
+going there meanwhile); accounts are never linked to one's own login nor
+to any staff member's or the operator's, and every link records a reason.
 """
 from __future__ import annotations
 
@@ -72,6 +73,8 @@ PAGE_SIZE = 20
 #: a link for a person the staff just created may wait a few days for them
 WELCOME_LIFETIME = 3 * 24 * 3600
 ACTIONS = ("block", "unblock", "reset", "link", "unlink", "grant", "revoke", "cancel-email")
+#: the longest reason for linking an account that is kept
+REASON_MAX = 200     # what an audit entry shows of a value
 
 
 class Scope:
@@ -180,6 +183,20 @@ class Scope:
                 elif not all(self.request.has_permission(p, org) for p in role.permissions):
                     return False
         return True
+
+    def is_staff(self, user) -> bool:
+        """Holds a staff role in any organisation, or is the operator."""
+        return bool(user.is_operator or user.staff_of)
+
+    def link_refusal(self, user):
+        """Why no account may be linked to this person here, or None."""
+        if self.actor is not None and user.login == self.actor.login:
+            return _("Нельзя привязать лицевой счёт к своей собственной учётной записи. Если вы сами "
+                     "житель, войдите под отдельной учётной записью жителя; привязку делает другой сотрудник.")
+        if self.is_staff(user):
+            return _("Это учётная запись сотрудника или оператора: лицевые счета к ней не привязываются. "
+                     "Для кабинета жителя нужна отдельная учётная запись.")
+        return None
 
     def exclusive(self, user) -> bool:
         """The person belongs to this organisation alone, so its staff may
@@ -314,6 +331,7 @@ def user_detail(scope, user, errors=None):
         "can_block": scope.refusal(user, "block") is None, "can_edit": scope.refusal(user, "edit") is None,
         "can_reset": scope.refusal(user, "reset") is None and bool(user.email),
         "cover_refusal": None if scope.covers(user) else scope.refusal(user, "reset"),
+        "link_refusal": scope.link_refusal(user),
         "errors": errors or [], "orgs": orgs, "page_title": user.display_title,
         "url": lambda *el: scope.user_url(user, *el)})
 
@@ -449,6 +467,10 @@ def do_action(scope, user, action):
         cancel_email_change(user)
         scope.audit("user.email-cancel", user, {"pending_email": (pending, None)})
         return _("Смена адреса эл. почты отменена.")
+    if action == "link":
+        refusal = scope.link_refusal(user)
+        if refusal is not None:
+            raise Refused(refusal)
     if action in ("link", "unlink"):
         org = scope.target_org(params)
         number = (params.get("number") or "").strip()[:32]
@@ -459,16 +481,21 @@ def do_action(scope, user, action):
         if account is None:
             raise Refused(_("В организации «${org}» нет лицевого счёта № ${number}. Привязать можно только "
                             "счета этой организации.", mapping={"org": org.display_name, "number": number}))
+        changes = {}
         if action == "link":
             if user.login in account.holders and (org.slug, number) in user.accounts:
                 return _("Счёт № ${number} уже привязан.", mapping={"number": number})
+            reason = " ".join((params.get("reason") or "").split())[:REASON_MAX]
+            if not reason:
+                raise Refused(_("Укажите причину привязки счёта (например, заявление жителя и его дата)."))
             link_account(user, account)
+            changes = {"account": (None, "%s/%s" % (org.slug, number)), "reason": (None, reason)}
         else:
             if (org.slug, number) not in user.accounts and user.login not in account.holders:
                 raise Refused(_("Счёт № ${number} не привязан к этому пользователю.", mapping={"number": number}))
             unlink_account(user, account)
-        scope.audit("user." + action, user, {"account": (None, "%s/%s" % (org.slug, number)) if action == "link"
-                                             else ("%s/%s" % (org.slug, number), None)}, org=org)
+            changes = {"account": ("%s/%s" % (org.slug, number), None)}
+        scope.audit("user." + action, user, changes, org=org)
         return _("Счёт № ${number} привязан.", mapping={"number": number}) if action == "link" else \
             _("Счёт № ${number} отвязан.", mapping={"number": number})
     if action in ("grant", "revoke"):
@@ -565,6 +592,10 @@ def add_schema(scope):
         schema.add(colander.SchemaNode(
             colander.String(), name="account", title=_("Лицевой счёт для привязки"), missing="",
             description=_("Номер счёта этой организации (необязательно)."), validator=colander.Length(max=32)))
+        schema.add(colander.SchemaNode(
+            colander.String(), name="reason", title=_("Причина привязки счёта"), missing="",
+            description=_("Обязательно, если указан счёт: на основании чего он привязывается (попадёт в журнал)."),
+            validator=colander.Length(max=REASON_MAX)))
         roles = scope.grantable_roles(scope.org)
         schema.add(colander.SchemaNode(
             colander.String(), name="role", title=_("Роль сотрудника"), missing="",
@@ -591,6 +622,11 @@ def add_schema(scope):
             if folder is None or number not in folder:
                 exc["account"] = _("В организации «${org}» нет лицевого счёта № ${number}.",
                                    mapping={"org": scope.org.display_name, "number": number})
+            elif values.get("role"):
+                exc["account"] = _("Это учётная запись сотрудника или оператора: лицевые счета к ней не "
+                                   "привязываются. Для кабинета жителя нужна отдельная учётная запись.")
+            elif not " ".join((values.get("reason") or "").split()):
+                exc["reason"] = _("Укажите причину привязки счёта (например, заявление жителя и его дата).")
         if exc.children:
             raise exc
 
@@ -612,6 +648,7 @@ def user_add(scope):
     mode = appstruct.pop("password_mode")
     password = appstruct.pop("password") or None
     number = (appstruct.pop("account", "") or "").strip()
+    reason = " ".join((appstruct.pop("reason", "") or "").split())
     role = appstruct.pop("role", "")
     login = appstruct.pop("login")
     values = {k: v for k, v in appstruct.items() if v not in (None, colander.null)}
@@ -628,7 +665,8 @@ def user_add(scope):
                 {"login": (None, user.login)})
     if number:
         link_account(user, scope.org["accounts"][number])
-        scope.audit("user.link", user, {"account": (None, "%s/%s" % (scope.org.slug, number))})
+        scope.audit("user.link", user, {"account": (None, "%s/%s" % (scope.org.slug, number)),
+                                        "reason": (None, reason)})
     if role:
         grant_role(scope.org, user, role, request.registry)
         scope.audit("user.grant", user, {"roles": ((), (role,))})

@@ -124,10 +124,10 @@ def test_staff_without_users_manage_is_refused(lk_demo):
 
 # --- creating ---------------------------------------------------------------------
 
-def test_create_with_password_links_account_and_grants_role(lk_demo, admin):
+def test_create_with_password_links_account_or_grants_role(lk_demo, admin):
     response = add_form(admin, login="  Sidorov ", name="Сидоров Пётр", email="Sidorov@Mail.example",
                         phone="+7 900 000-00-00", password_mode="password", password=NEW_PASSWORD,
-                        **{"password-confirm": NEW_PASSWORD}, account="1000003", role="accounts_clerk")
+                        **{"password-confirm": NEW_PASSWORD}, account="1000003", reason="Заявление от 01.03")
     assert response.status_int == 302, errors(response) or response.text
     assert response.headers["Location"].endswith("/o/vodokanal/@@users/sidorov")
     with DB(lk_demo) as platform:
@@ -136,13 +136,22 @@ def test_create_with_password_links_account_and_grants_role(lk_demo, admin):
         assert user.password_hash.startswith("$argon2id$")
         assert user.accounts == (("vodokanal", "1000003"),)
         assert "sidorov" in platform.organisations["vodokanal"]["accounts"]["1000003"].holders
-        assert platform.organisations["vodokanal"].staff["sidorov"] == ("accounts_clerk",)
-    actions = [a[1] for a in audit_actions(lk_demo, "vodokanal")]
-    assert actions[:3] == ["user.grant", "user.link", "user.add"]
-    # the new person logs in with that password and works as a clerk
+    actions = [a[1:] for a in audit_actions(lk_demo, "vodokanal")]
+    assert [a[0] for a in actions[:2]] == ["user.link", "user.add"]
+    assert actions[0][2] == (("account", "", "vodokanal/1000003"), ("reason", "", "Заявление от 01.03"))
     sidorov = Browser(lk_demo)
     assert sidorov.login("sidorov", NEW_PASSWORD).status_int == 303
-    assert sidorov.get("/o/vodokanal/accounts/@@admin").status_int == 200
+    assert sidorov.get("/o/vodokanal/accounts/1000003/").status_int == 200
+    # a staff member is created without accounts, and works as a clerk
+    response = add_form(admin, login="kuznetsova", name="Кузнецова", password_mode="password",
+                        password=NEW_PASSWORD, **{"password-confirm": NEW_PASSWORD}, role="accounts_clerk")
+    assert response.status_int == 302, errors(response) or response.text
+    with DB(lk_demo) as platform:
+        assert platform.organisations["vodokanal"].staff["kuznetsova"] == ("accounts_clerk",)
+    assert [a[1] for a in audit_actions(lk_demo, "vodokanal")[:2]] == ["user.grant", "user.add"]
+    clerk = Browser(lk_demo)
+    assert clerk.login("kuznetsova", NEW_PASSWORD).status_int == 303
+    assert clerk.get("/o/vodokanal/accounts/@@admin").status_int == 200
 
 
 def test_create_with_emailed_link(lk_demo, lk_settings, admin):
@@ -299,16 +308,19 @@ def test_edit_profile_is_audited_with_changes(lk_demo, admin):
     assert form.submit("save").status_int == 303
     with DB(lk_demo) as platform:
         assert platform.users["sidorov"].name == "Сидоров Пётр Ильич"
-        assert platform.users["sidorov"].email == "new@mail.example"
-    who, action, target, changes = audit_actions(lk_demo, "vodokanal")[0]
+        # a new address waits for confirmation (tests/security/test_finding_03_*)
+        assert platform.users["sidorov"].email == "sidorov@mail.example"
+        assert platform.users["sidorov"].pending_email == "new@mail.example"
+    (_w, confirm, _t, pending), (who, action, target, changes) = audit_actions(lk_demo, "vodokanal")[:2]
+    assert confirm == "user.email-change" and pending == (("pending_email", "", "new@mail.example"),)
     assert action == "user.edit" and dict((c[0], c[1:]) for c in changes) == {
-        "email": ("sidorov@mail.example", "new@mail.example"), "name": ("Сидоров", "Сидоров Пётр Ильич")}
+        "name": ("Сидоров", "Сидоров Пётр Ильич")}
 
 
 # --- accounts -----------------------------------------------------------------------
 
 def test_link_and_unlink_account(lk_demo, admin):
-    response = admin.post_csrf("/o/vodokanal/@@users/petrova/link", {"number": " 1000003 "})
+    response = admin.post_csrf("/o/vodokanal/@@users/petrova/link", {"number": " 1000003 ", "reason": "Заявление"})
     assert response.status_int == 303
     with DB(lk_demo) as platform:
         assert ("vodokanal", "1000003") in platform.users["petrova"].accounts
@@ -322,7 +334,7 @@ def test_link_and_unlink_account(lk_demo, admin):
     assert petrova.get("/o/vodokanal/accounts/1000003/", expect_errors=True).status_int == 403
     actions = [(a[1], a[3]) for a in audit_actions(lk_demo, "vodokanal")[:2]]
     assert actions == [("user.unlink", (("account", "vodokanal/1000003", ""),)),
-                       ("user.link", (("account", "", "vodokanal/1000003"),))]
+                       ("user.link", (("account", "", "vodokanal/1000003"), ("reason", "", "Заявление")))]
 
 
 def test_unlinking_the_last_tie_leaves_the_list(lk_demo, admin):
@@ -476,7 +488,7 @@ def test_operator_manages_everyone(lk_demo, lk_settings):
     assert "support.ukdom" in page.text and "ivanov" in page.text
     # link an uk-dom account and grant an uk-dom role from the platform page
     assert operator.post_csrf("/users/@@admin/petrova/link",
-                              {"organisation": "uk-dom", "number": "2000002"}).status_int == 303
+                              {"organisation": "uk-dom", "number": "2000002", "reason": "Заявление"}).status_int == 303
     assert operator.post_csrf("/users/@@admin/petrova/grant",
                               {"organisation": "uk-dom", "role": "auditor"}).status_int == 303
     response = operator.post_csrf("/users/@@admin/petrova/grant", {"organisation": "nowhere", "role": "auditor"},

@@ -22,6 +22,8 @@ ALLOWED_PUBLIC = {
     ("Organisation", "forgot"): "asking for a password reset link",
     ("Platform", "reset"): "setting a new password with the e-mailed token",
     ("Organisation", "reset"): "setting a new password with the e-mailed token",
+    ("Platform", "confirm-email"): "confirming a changed e-mail address with the e-mailed token (POST with CSRF)",
+    ("Organisation", "confirm-email"): "confirming a changed e-mail address with the e-mailed token (POST with CSRF)",
     ("Platform", "language"): "switching the language before logging in",
     ("Organisation", "language"): "switching the language before logging in",
     ("Platform", "health"): "load balancer health check",

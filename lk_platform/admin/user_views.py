@@ -7,9 +7,10 @@ staff created) at ``/o/<slug>/@@users``; the operator sees everyone at
 
 * ``<base>``                      list (search, pages)
 * ``<base>/<login>``              a person: accounts, roles, actions
-* ``<base>/<login>/<action>``     POST: block, unblock, reset, link, unlink, grant, revoke
+* ``<base>/<login>/<action>``     POST: block, unblock, reset, link, unlink, grant, revoke, cancel-email
 * ``<base>/<login>/edit``         profile form
 * ``<add>``                       create (org: ``@@add-user``, platform: ``/users/@@add``)
+* ``confirm-email``               the link that confirms a changed e-mail address (public)
 
 Rules that keep one tenant from reaching into another: an organisation
 links only its own accounts and grants only its own roles; it can block or
@@ -17,9 +18,17 @@ edit a person only if that person belongs to it alone (blocking is
 platform-wide, so otherwise it is the operator's call); nobody grants a
 role with permissions they do not hold themselves, and only an
 organisation admin or the operator grants or revokes ``org_admin``.
+
+Rules that keep staff from becoming someone else: changing a staff
+member's data or sending them a password link needs every role they hold
+(:meth:`Scope.covers`); a changed e-mail address is only *pending* until
+confirmed by a link mailed to it (the old address is told, and resets keep
+going there meanwhile); accounts are never linked to one's own login nor
+to any staff member's or the operator's, and every link records a reason.
 """
 from __future__ import annotations
 
+import hmac
 import secrets
 import time
 from urllib.parse import urlencode
@@ -29,6 +38,7 @@ import deform
 from pyramid.httpexceptions import HTTPFound, HTTPMethodNotAllowed, HTTPNotFound, HTTPSeeOther
 from pyramid.i18n import get_localizer, make_localizer
 from pyramid.interfaces import ITranslationDirectories
+from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
 from lk_platform.admin.forms import make_form, validate
@@ -38,15 +48,20 @@ from lk_platform.i18n import LANGUAGES, _
 from lk_platform.model.audit import audit
 from lk_platform.model.folders import Folder
 from lk_platform.model.organisations import Organisation
-from lk_platform.model.platform import get_platform
+from lk_platform.model.platform import Platform, get_platform
 from lk_platform.model.users import (
+    EMAIL_CONFIRM_LIFETIME,
     PasswordRejected,
     UserSchema,
+    cancel_email_change,
+    confirm_email_change,
     create_user,
     grant_role,
     link_account,
     normalise_login,
+    request_email_change,
     set_blocked,
+    token_digest,
     unlink_account,
 )
 from lk_platform.tenancy import urls
@@ -58,7 +73,9 @@ from lk_platform.util.passwords import password_problems
 PAGE_SIZE = 20
 #: a link for a person the staff just created may wait a few days for them
 WELCOME_LIFETIME = 3 * 24 * 3600
-ACTIONS = ("block", "unblock", "reset", "link", "unlink", "grant", "revoke")
+ACTIONS = ("block", "unblock", "reset", "link", "unlink", "grant", "revoke", "cancel-email")
+#: the longest reason for linking an account that is kept
+REASON_MAX = 200     # what an audit entry shows of a value
 
 
 class Scope:
@@ -141,6 +158,47 @@ class Scope:
                 out.append(role)
         return sorted(out, key=lambda r: (r.name != "org_admin", str(r.title)))
 
+    def covers(self, user) -> bool:
+        """The actor holds every role ``user`` holds, wherever they hold it
+        (an ``org_admin`` counts only as ``org_admin``, any other role as
+        its permissions), and ``user`` is no operator unless the actor is.
+        Only then may the actor change their e-mail or send them a link to
+        set a password: otherwise that would reach roles the actor lacks."""
+        actor = self.actor
+        if actor is None:
+            return False
+        if actor.is_operator:
+            return True
+        if user.is_operator:
+            return False
+        roles = self.request.registry.lk.roles
+        for slug in user.staff_of:
+            org = self.platform.organisations.get(slug)
+            if org is None:
+                continue
+            for name in org.staff.get(user.login, ()):
+                role = roles.get(name)
+                if name == "org_admin" or role is None:
+                    if not self.actor_is_admin(org):
+                        return False
+                elif not all(self.request.has_permission(p, org) for p in role.permissions):
+                    return False
+        return True
+
+    def is_staff(self, user) -> bool:
+        """Holds a staff role in any organisation, or is the operator."""
+        return bool(user.is_operator or user.staff_of)
+
+    def link_refusal(self, user):
+        """Why no account may be linked to this person here, or None."""
+        if self.actor is not None and user.login == self.actor.login:
+            return _("Нельзя привязать лицевой счёт к своей собственной учётной записи. Если вы сами "
+                     "житель, войдите под отдельной учётной записью жителя; привязку делает другой сотрудник.")
+        if self.is_staff(user):
+            return _("Это учётная запись сотрудника или оператора: лицевые счета к ней не привязываются. "
+                     "Для кабинета жителя нужна отдельная учётная запись.")
+        return None
+
     def exclusive(self, user) -> bool:
         """The person belongs to this organisation alone, so its staff may
         block them or change their profile (both act platform-wide)."""
@@ -157,12 +215,15 @@ class Scope:
         if action in ("block", "edit") and user.login == self.actor.login:
             return _("Свою учётную запись здесь менять нельзя.") if action == "edit" else \
                 _("Нельзя заблокировать самого себя.")
-        if action in ("block", "unblock", "edit", "reset"):
+        if action in ("block", "unblock", "edit", "reset", "cancel-email"):
             if user.is_operator:
                 return _("Это оператор платформы: его учётной записью управляет только оператор.")
             if "org_admin" in self.roles_in(user.login, self.org) and not self.actor_is_admin(self.org):
                 return _("Управлять учётной записью администратора может только администратор организации.")
-        if action in ("block", "unblock", "edit") and not self.exclusive(user):
+        if action in ("edit", "reset", "cancel-email") and not self.covers(user):
+            return _("Менять данные сотрудника и отправлять ему ссылку для смены пароля может только тот, "
+                     "у кого есть все его роли.")
+        if action in ("block", "unblock", "edit", "cancel-email") and not self.exclusive(user):
             return _("Пользователь связан и с другими организациями, поэтому заблокировать его или изменить "
                      "его данные может только оператор платформы. Можно отвязать лицевые счета вашей "
                      "организации или снять роли.")
@@ -270,6 +331,8 @@ def user_detail(scope, user, errors=None):
         sorted(request.registry.lk.roles.values(), key=lambda r: r.name),
         "can_block": scope.refusal(user, "block") is None, "can_edit": scope.refusal(user, "edit") is None,
         "can_reset": scope.refusal(user, "reset") is None and bool(user.email),
+        "cover_refusal": None if scope.covers(user) else scope.refusal(user, "reset"),
+        "link_refusal": scope.link_refusal(user),
         "errors": errors or [], "orgs": orgs, "page_title": user.display_title,
         "url": lambda *el: scope.user_url(user, *el)})
 
@@ -295,12 +358,23 @@ def user_edit(scope, user):
         appstruct, failed = validate(form, request)
         if failed is not None:
             return _render(request, "admin/form.pt", {"form": failed, "title": title, "page_title": title})
-        if appstruct.get("email"):
-            appstruct["email"] = appstruct["email"].strip().lower()
+        email = (appstruct.pop("email", "") or "").strip().lower()
         changes = user.set_values(appstruct)
+        if not email and user.email:
+            # Removing the address needs no confirmation: it sends nothing anywhere.
+            changes.update(user.set_values({"email": ""}))
+            cancel_email_change(user)
         if changes:
             scope.users.reindex(user)
             scope.audit("user.edit", user, changes)
+        if email and email != user.email:
+            _ask_to_confirm_email(scope, user, email)
+            if changes:
+                _flash(request, _("Сохранено"))
+            _flash(request, _("Новый адрес ${email} начнёт действовать, когда его подтвердят по ссылке, "
+                              "отправленной на него; до тех пор письма для смены пароля уходят на прежний адрес.",
+                              mapping={"email": email}))
+            return HTTPSeeOther(scope.user_url(user))
         _flash(request, _("Сохранено") if changes else _("Изменений нет"))
         return HTTPSeeOther(scope.user_url(user))
     values = {k: v for k, v in user.get_values(["name", "email", "phone"]).items() if v}
@@ -326,6 +400,31 @@ def _send_link(scope, user, lifetime, subject, text):
     loc = _recipient_localizer(request, user)
     send_mail(request, user.email, loc.translate(subject), loc.translate(_(text, mapping={"link": link})))
 
+
+def _ask_to_confirm_email(scope, user, address):
+    """Make ``address`` the user's pending e-mail: a confirmation link goes
+    to it, a notice to the address in use (which resets keep using)."""
+    request = scope.request
+    token = request_email_change(user, address)
+    where = scope.org if scope.org is not None else scope.platform
+    link = urls.link(request, where, "confirm-email", query={"login": user.login, "token": token})  # never the request's Host
+    loc = _recipient_localizer(request, user)
+    send_mail(request, address, loc.translate(_("Подтвердите адрес эл. почты")),
+              loc.translate(_(CONFIRM_EMAIL_TEXT, mapping={"login": user.login, "link": link,
+                                                            "hours": EMAIL_CONFIRM_LIFETIME // 3600})))
+    if user.email:
+        send_mail(request, user.email, loc.translate(_("Смена адреса эл. почты")),
+                  loc.translate(_(EMAIL_CHANGE_NOTICE, mapping={"login": user.login, "email": address})))
+    scope.audit("user.email-change", user, {"pending_email": (None, address)})
+
+
+CONFIRM_EMAIL_TEXT = _("Этот адрес указан как новый адрес эл. почты учётной записи ${login} в личном кабинете. "
+                       "Чтобы подтвердить его, откройте ссылку (действует ${hours} ч):\n${link}\n\n"
+                       "Пока адрес не подтверждён, письма для смены пароля уходят на прежний адрес. "
+                       "Если вы не ждали этого письма, ничего не делайте.")
+EMAIL_CHANGE_NOTICE = _("Для вашей учётной записи ${login} в личном кабинете указан новый адрес эл. почты: "
+                        "${email}. Он начнёт действовать, только когда его подтвердят по ссылке, отправленной "
+                        "на новый адрес.\n\nЕсли вы об этом не просили, обратитесь в свою организацию.")
 
 RESET_TEXT = _("Для вашей учётной записи запрошена смена пароля. Чтобы задать новый пароль, откройте ссылку "
               "(действует 1 час):\n${link}\n\nЕсли вы не ждали этого письма, ничего не делайте.")
@@ -359,6 +458,20 @@ def do_action(scope, user, action):
         _send_link(scope, user, RESET_LIFETIME, _("Смена пароля"), RESET_TEXT)
         scope.audit("user.reset", user)
         return _("Ссылка для смены пароля отправлена на ${email}.", mapping={"email": user.email})
+    if action == "cancel-email":
+        refusal = scope.refusal(user, action)
+        if refusal is not None:
+            raise Refused(refusal)
+        if not user.pending_email:
+            return _("Новый адрес эл. почты не ожидает подтверждения.")
+        pending = user.pending_email
+        cancel_email_change(user)
+        scope.audit("user.email-cancel", user, {"pending_email": (pending, None)})
+        return _("Смена адреса эл. почты отменена.")
+    if action == "link":
+        refusal = scope.link_refusal(user)
+        if refusal is not None:
+            raise Refused(refusal)
     if action in ("link", "unlink"):
         org = scope.target_org(params)
         number = (params.get("number") or "").strip()[:32]
@@ -369,16 +482,21 @@ def do_action(scope, user, action):
         if account is None:
             raise Refused(_("В организации «${org}» нет лицевого счёта № ${number}. Привязать можно только "
                             "счета этой организации.", mapping={"org": org.display_name, "number": number}))
+        changes = {}
         if action == "link":
             if user.login in account.holders and (org.slug, number) in user.accounts:
                 return _("Счёт № ${number} уже привязан.", mapping={"number": number})
+            reason = " ".join((params.get("reason") or "").split())[:REASON_MAX]
+            if not reason:
+                raise Refused(_("Укажите причину привязки счёта (например, заявление жителя и его дата)."))
             link_account(user, account)
+            changes = {"account": (None, "%s/%s" % (org.slug, number)), "reason": (None, reason)}
         else:
             if (org.slug, number) not in user.accounts and user.login not in account.holders:
                 raise Refused(_("Счёт № ${number} не привязан к этому пользователю.", mapping={"number": number}))
             unlink_account(user, account)
-        scope.audit("user." + action, user, {"account": (None, "%s/%s" % (org.slug, number)) if action == "link"
-                                             else ("%s/%s" % (org.slug, number), None)}, org=org)
+            changes = {"account": ("%s/%s" % (org.slug, number), None)}
+        scope.audit("user." + action, user, changes, org=org)
         return _("Счёт № ${number} привязан.", mapping={"number": number}) if action == "link" else \
             _("Счёт № ${number} отвязан.", mapping={"number": number})
     if action in ("grant", "revoke"):
@@ -475,6 +593,10 @@ def add_schema(scope):
         schema.add(colander.SchemaNode(
             colander.String(), name="account", title=_("Лицевой счёт для привязки"), missing="",
             description=_("Номер счёта этой организации (необязательно)."), validator=colander.Length(max=32)))
+        schema.add(colander.SchemaNode(
+            colander.String(), name="reason", title=_("Причина привязки счёта"), missing="",
+            description=_("Обязательно, если указан счёт: на основании чего он привязывается (попадёт в журнал)."),
+            validator=colander.Length(max=REASON_MAX)))
         roles = scope.grantable_roles(scope.org)
         schema.add(colander.SchemaNode(
             colander.String(), name="role", title=_("Роль сотрудника"), missing="",
@@ -501,6 +623,11 @@ def add_schema(scope):
             if folder is None or number not in folder:
                 exc["account"] = _("В организации «${org}» нет лицевого счёта № ${number}.",
                                    mapping={"org": scope.org.display_name, "number": number})
+            elif values.get("role"):
+                exc["account"] = _("Это учётная запись сотрудника или оператора: лицевые счета к ней не "
+                                   "привязываются. Для кабинета жителя нужна отдельная учётная запись.")
+            elif not " ".join((values.get("reason") or "").split()):
+                exc["reason"] = _("Укажите причину привязки счёта (например, заявление жителя и его дата).")
         if exc.children:
             raise exc
 
@@ -522,6 +649,7 @@ def user_add(scope):
     mode = appstruct.pop("password_mode")
     password = appstruct.pop("password") or None
     number = (appstruct.pop("account", "") or "").strip()
+    reason = " ".join((appstruct.pop("reason", "") or "").split())
     role = appstruct.pop("role", "")
     login = appstruct.pop("login")
     values = {k: v for k, v in appstruct.items() if v not in (None, colander.null)}
@@ -538,7 +666,8 @@ def user_add(scope):
                 {"login": (None, user.login)})
     if number:
         link_account(user, scope.org["accounts"][number])
-        scope.audit("user.link", user, {"account": (None, "%s/%s" % (scope.org.slug, number))})
+        scope.audit("user.link", user, {"account": (None, "%s/%s" % (scope.org.slug, number)),
+                                        "reason": (None, reason)})
     if role:
         grant_role(scope.org, user, role, request.registry)
         scope.audit("user.grant", user, {"roles": ((), (role,))})
@@ -560,3 +689,41 @@ def organisation_user_add(context, request):
 def platform_user_add(context, request):
     return user_add(Scope(request, None))
 
+
+
+# --- confirming a changed e-mail address -------------------------------------------
+
+def _pending_owner(request):
+    """The user whose pending address the link's token confirms, or None."""
+    login = normalise_login(request.params.get("login", ""))[:64]
+    token = request.params.get("token", "")[:100]
+    user = get_platform(request).users.get(login) if login and token else None
+    if user is None or not user.pending_email_live:
+        return None, token
+    return user, token
+
+
+@view_config(context=Platform, name="confirm-email", permission=NO_PERMISSION_REQUIRED)
+@view_config(context=Organisation, name="confirm-email", permission=NO_PERMISSION_REQUIRED)
+def confirm_email(context, request):
+    """The link mailed to a new address. Opening it shows a button (mail
+    scanners that fetch links confirm nothing); pressing it makes the
+    address the one in use, once, within its lifetime."""
+    user, token = _pending_owner(request)
+    ns = {"invalid": False, "login": "", "token": "", "email": "", "page_title": _("Подтверждение адреса эл. почты")}
+    if user is not None and request.method == "POST":
+        changed = confirm_email_change(user, token)
+        if changed is not None:
+            audit(request, "user.email-confirm", user, {"email": changed}, organisation=request.organisation)
+            _flash(request, _("Адрес эл. почты ${email} подтверждён.", mapping={"email": changed[1]}))
+            return HTTPSeeOther(request.resource_url(context, "login") if request.user is None else
+                                request.resource_url(context))
+        user = None
+    elif user is not None and not hmac.compare_digest(user.pending_email_digest, token_digest(token)):
+        user = None
+    if user is None:
+        request.response.status = 400
+        ns["invalid"] = True
+    else:
+        ns.update(login=user.login, token=token, email=user.pending_email)
+    return _render(request, "confirm_email.pt", ns)

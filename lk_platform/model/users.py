@@ -3,6 +3,10 @@ person can hold accounts at several organisations."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
+import time
 
 import colander
 from pyramid.authorization import Allow
@@ -32,6 +36,11 @@ class User(Content):
     created = None
     last_login = None
     password_changed = None
+    # A new e-mail address waits here until confirmed by the link mailed to
+    # it; until then ``email`` (the old address) is the one resets go to.
+    pending_email = ""
+    pending_email_digest = ""   # sha256 of the confirmation token (the token is only mailed)
+    pending_email_expires = 0.0  # time.time() after which the token is refused
 
     @property
     def login(self):
@@ -52,6 +61,17 @@ class User(Content):
         if pair in self.accounts:
             self.accounts = tuple(p for p in self.accounts if p != pair)
             _reindex(self)
+
+    @property
+    def pending_email_expiry(self):
+        """When the confirmation link for ``pending_email`` stops working (aware datetime)."""
+        if not self.pending_email:
+            return None
+        return dt.datetime.fromtimestamp(self.pending_email_expires, dt.timezone.utc)
+
+    @property
+    def pending_email_live(self) -> bool:
+        return bool(self.pending_email and self.pending_email_digest) and self.pending_email_expires >= time.time()
 
     @property
     def display_title(self):
@@ -182,3 +202,47 @@ def unlink_account(user, account):
         account.holders = tuple(h for h in account.holders if h != user.login)
     user.unlink_account(org.slug, account.number)
     touch_access(account)
+
+
+# --- changing the e-mail address ----------------------------------------------------
+
+#: how long the link confirming a new e-mail address works
+EMAIL_CONFIRM_LIFETIME = 24 * 3600
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a one-time token (as for password reset tokens)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def request_email_change(user, address: str, lifetime: int = EMAIL_CONFIRM_LIFETIME) -> str:
+    """Record ``address`` as the user's pending e-mail and return the one-time
+    token to mail to it; only its digest is stored. ``user.email`` (where
+    password resets go) stays as it is until :func:`confirm_email_change`.
+    A new request replaces an earlier one (its link stops working)."""
+    token = secrets.token_urlsafe(32)
+    user.pending_email = address
+    user.pending_email_digest = token_digest(token)
+    user.pending_email_expires = time.time() + lifetime
+    return token
+
+
+def confirm_email_change(user, token: str):
+    """Make the pending address the user's e-mail if ``token`` is the live
+    one. Returns ``(old, new)``, or None if the token is wrong, expired or
+    already used (each token works once)."""
+    if not user.pending_email_live or not token or \
+            not hmac.compare_digest(user.pending_email_digest, token_digest(token)):
+        return None
+    old, new = user.email, user.pending_email
+    user.email = new
+    cancel_email_change(user)
+    _reindex(user)      # the e-mail index is what /forgot looks addresses up in
+    return old, new
+
+
+def cancel_email_change(user):
+    if user.pending_email or user.pending_email_digest:
+        user.pending_email = ""
+        user.pending_email_digest = ""
+        user.pending_email_expires = 0.0

@@ -1,8 +1,13 @@
 """Transaction-aware mail: a message leaves only if the transaction commits.
 
-repoze.sendmail's DirectMailDelivery joins the transaction; the mailer is
-SMTP in production or a folder of ``.eml`` files in development and tests
-(``mail.mode = files``).
+repoze.sendmail's deliveries join the transaction. ``mail.mode``:
+
+* ``queue`` (production): at commit a message is written to the maildir
+  ``mail.queue_path``, and repoze.sendmail's ``qp`` sends it on by SMTP as a
+  service of its own — a request never waits for the relay, so an answer
+  that sends mail takes as long as one that does not (``/forgot``);
+* ``smtp``: sent to ``mail.host`` while the request commits;
+* ``files`` (development, tests): ``.eml`` files in ``mail.directory``.
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 
-from repoze.sendmail.delivery import DirectMailDelivery
+from repoze.sendmail.delivery import DirectMailDelivery, QueuedMailDelivery
 from repoze.sendmail.mailer import SMTPMailer
 
 
@@ -44,6 +49,10 @@ DISCARD = DiscardingMailer()
 
 def mailer_from_settings(settings):
     mode = settings.get("mail.mode", "files")
+    if mode == "queue":
+        if not settings.get("mail.queue_path"):
+            raise ValueError("mail.mode = queue needs mail.queue_path (the maildir qp sends from)")
+        return DISCARD      # messages go to the queue; nothing is handed to a mailer here
     if mode == "smtp":
         return SMTPMailer(
             hostname=settings.get("mail.host", "localhost"), port=int(settings.get("mail.port", 25)),
@@ -73,7 +82,10 @@ def send_mail(request, to, subject: str, body: str, html: str | None = None, del
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-Id"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
-    mailer = request.registry.lk.mailer if deliver else DISCARD
-    delivery = DirectMailDelivery(mailer, transaction_manager=request.tm)
+    queue = settings.get("mail.queue_path") if settings.get("mail.mode") == "queue" else None
+    if deliver and queue:
+        delivery = QueuedMailDelivery(queue, transaction_manager=request.tm)
+    else:
+        delivery = DirectMailDelivery(request.registry.lk.mailer if deliver else DISCARD, transaction_manager=request.tm)
     delivery.send(sender, [to] if isinstance(to, str) else list(to), message)
     return message

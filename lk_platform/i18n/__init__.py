@@ -74,3 +74,23 @@ def translate(message, locale: str | None = None, registry=None) -> str:
     if not locale or locale == DEFAULT:
         return message.interpolate()
     return localize(localizer_for(locale, registry), message)
+
+
+def memoized(translate):
+    """``translate`` remembering its answers: for one request's long lists,
+    where the same words (statuses, sources, units) repeat on every row.
+    Messages whose mapping cannot be hashed are translated each time."""
+    cache: dict = {}
+
+    def remembering(message):
+        mapping = getattr(message, "mapping", None)
+        key = (str(message), getattr(message, "domain", None), tuple(sorted(mapping.items())) if mapping else None)
+        try:
+            found = cache.get(key)
+        except TypeError:
+            return translate(message)
+        if found is None:
+            found = cache[key] = translate(message)
+        return found
+
+    return remembering

@@ -16,7 +16,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import FileIter, Response
 from pyramid.view import view_config
 
-from lk_platform.i18n import DEFAULT, LANGUAGES, translate
+from lk_platform.i18n import DEFAULT, LANGUAGES, memoized, translate
 from lk_platform.model.audit import audit
 from lk_platform.model.organisations import Organisation
 from lk_platform.model.platform import get_platform
@@ -137,7 +137,7 @@ def options(pairs, selected) -> str:
 @view_config(context=Organisation, name="meter-readings", plugin=PLUGIN, permission=MANAGE,
              renderer="lk_meters:templates/staff_readings.pt")
 def readings_list(context, request):
-    t = request.localizer.translate
+    t = memoized(request.localizer.translate)     # a page repeats each status, source and unit word
     period, filters = _filters(request, context)
     page, size = page_number(request.params), page_size(request.params, PAGE_SIZES)
     index = period_index(context, period)

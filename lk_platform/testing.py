@@ -125,19 +125,24 @@ def lk_demo_template(tmp_path_factory):
     return _storage_dir(settings)
 
 
+def copy_demo(template, var):
+    """The session's demo database (the folder ``template``, from
+    ``lk_demo_template``) into the storage folder ``var``."""
+    import shutil
+    for name in ("Data.fs", "Data.fs.index"):
+        if os.path.exists(os.path.join(template, name)):
+            shutil.copy(os.path.join(template, name), os.path.join(var, name))
+    if os.path.isdir(os.path.join(template, "blobs")):
+        shutil.copytree(os.path.join(template, "blobs"), os.path.join(var, "blobs"), dirs_exist_ok=True)
+
+
 @pytest.fixture
 def lk_demo_copy(lk_settings, lk_demo_template):
     """Like ``lk_demo`` (an app with the demo data in its own FileStorage)
     but from a copy of the session's demo database: much cheaper than
     loading the demo for every test. Opt in by overriding ``lk_demo`` in a
     test module: ``lk_demo = pytest.fixture(lambda lk_demo_copy: lk_demo_copy)``."""
-    import shutil
-    var = _storage_dir(lk_settings)
-    for name in ("Data.fs", "Data.fs.index"):
-        if os.path.exists(os.path.join(lk_demo_template, name)):
-            shutil.copy(os.path.join(lk_demo_template, name), os.path.join(var, name))
-    if os.path.isdir(os.path.join(lk_demo_template, "blobs")):
-        shutil.copytree(os.path.join(lk_demo_template, "blobs"), os.path.join(var, "blobs"), dirs_exist_ok=True)
+    copy_demo(lk_demo_template, _storage_dir(lk_settings))
     app = make_app(dict(lk_settings))
     yield app
     close_app(app)

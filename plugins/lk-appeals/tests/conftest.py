@@ -5,13 +5,11 @@ from __future__ import annotations
 import email
 import email.policy
 import io
-import os
 import re
-import shutil
 
 import pytest
 
-from lk_platform.testing import DB, Browser, mail_files, make_settings
+from lk_platform.testing import DB, Browser, copy_demo, mail_files, make_settings
 
 
 def make_jpeg(width=32, height=24, color=(200, 80, 40)) -> bytes:
@@ -93,13 +91,6 @@ def lk_settings(tmp_path, request):
     return settings
 
 
-def copy_demo(template, var):
-    """The session's demo database (its folder ``template``) into ``var``."""
-    for name in ("Data.fs", "Data.fs.index"):
-        if os.path.exists(os.path.join(template, name)):
-            shutil.copy(os.path.join(template, name), var / name)
-    if os.path.isdir(os.path.join(template, "blobs")):
-        shutil.copytree(os.path.join(template, "blobs"), var / "blobs", dirs_exist_ok=True)
 
 
 @pytest.fixture

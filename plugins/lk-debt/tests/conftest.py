@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
-import shutil
 from urllib.parse import urlencode
 
 import pytest
 
 from lk_debt.money import rub
-from lk_platform.testing import DB, Browser, make_settings, running_app
+from lk_platform.testing import DB, Browser, copy_demo, make_settings, running_app
 
 ACC1 = "/o/vodokanal/accounts/1000001/"     # ivanov's
 ACC2 = "/o/vodokanal/accounts/1000002/"     # petrova's
@@ -75,13 +73,6 @@ def lk_settings(tmp_path, request):
     return settings
 
 
-def copy_demo(template, var):
-    """The session's demo database (its folder ``template``) into ``var``."""
-    for name in ("Data.fs", "Data.fs.index"):
-        if os.path.exists(os.path.join(template, name)):
-            shutil.copy(os.path.join(template, name), var / name)
-    if os.path.isdir(os.path.join(template, "blobs")):
-        shutil.copytree(os.path.join(template, "blobs"), var / "blobs", dirs_exist_ok=True)
 
 
 @pytest.fixture

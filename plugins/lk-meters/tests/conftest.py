@@ -4,8 +4,6 @@ fixtures come from ``lk_platform.testing`` through the root conftest):
 modules cannot import this conftest, so its helpers ride on the fixture.)
 A test that uses the demo gets a copy of the session's demo database."""
 import datetime as dt
-import os
-import shutil
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -14,7 +12,7 @@ import pytest
 from lk_meters.meters import meters_folder, note_building
 from lk_meters.models import Meter
 from lk_meters.readings import record
-from lk_platform.testing import make_settings
+from lk_platform.testing import copy_demo, make_settings
 from lk_platform.util import periods
 
 
@@ -88,13 +86,6 @@ def lk_settings(tmp_path, request):
     return settings
 
 
-def copy_demo(template, var):
-    """The session's demo database (its folder ``template``) into ``var``."""
-    for name in ("Data.fs", "Data.fs.index"):
-        if os.path.exists(os.path.join(template, name)):
-            shutil.copy(os.path.join(template, name), var / name)
-    if os.path.isdir(os.path.join(template, "blobs")):
-        shutil.copytree(os.path.join(template, "blobs"), var / "blobs", dirs_exist_ok=True)
 
 
 @pytest.fixture

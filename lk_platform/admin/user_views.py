@@ -223,6 +223,8 @@ class Scope:
         if action in ("edit", "reset", "cancel-email") and not self.covers(user):
             return _("Менять данные сотрудника и отправлять ему ссылку для смены пароля может только тот, "
                      "у кого есть все его роли.")
+        if action in ("block", "unblock") and not self.covers(user):
+            return _("Заблокировать сотрудника или снять блокировку может только тот, у кого есть все его роли.")
         if action in ("block", "unblock", "edit", "cancel-email") and not self.exclusive(user):
             return _("Пользователь связан и с другими организациями, поэтому заблокировать его или изменить "
                      "его данные может только оператор платформы. Можно отвязать лицевые счета вашей "

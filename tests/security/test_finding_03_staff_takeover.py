@@ -125,6 +125,31 @@ def test_support_cannot_change_email_or_send_reset_to_a_colleague_with_more_role
     assert user_actions(lk_demo, "uk-dom") == []
 
 
+@pytest.mark.parametrize("target, roles", [
+    ("clerk.ukdom", ("accounts_clerk",)),
+    ("mixed.ukdom", ("support", "auditor")),
+])
+def test_support_cannot_block_or_unblock_a_colleague_with_more_roles(lk_demo, target, roles):
+    """Locking a colleague out (or letting a blocked one back in) is for
+    those who hold every role they hold, like changing their e-mail."""
+    add_staff(lk_demo, target, "uk-dom", *roles)
+    support = browser_as(lk_demo, "support.ukdom")
+    url = "/o/uk-dom/@@users/" + target
+    assert url + "/block" not in support.get(url).text
+    response = support.post_csrf(url + "/block", status=400)
+    assert "может только" in response.text
+    with DB(lk_demo) as platform:
+        assert platform.users[target].blocked is False
+        platform.users[target].blocked = True
+    assert "может только" in support.post_csrf(url + "/unblock", status=400).text
+    with DB(lk_demo) as platform:
+        assert platform.users[target].blocked is True
+    admin = browser_as(lk_demo, "admin.ukdom")
+    assert admin.post_csrf(url + "/unblock").status_int == 303
+    with DB(lk_demo) as platform:
+        assert platform.users[target].blocked is False
+
+
 def test_a_colleague_of_another_organisation_is_out_of_reach(lk_demo, lk_settings):
     """ivanov is a resident of uk-dom and (here) a clerk of vodokanal: uk-dom's
     support must not send him a password link either."""

@@ -348,13 +348,16 @@ def lk_handle_event(request: Request, organisation: Organisation | None, event: 
 
 
 @hookspec
-def lk_demo_data(organisation: Organisation, platform: Platform, users: Mapping[str, User]) -> None:
+def lk_demo_data(organisation: Organisation, platform: Platform, users: Mapping[str, User],
+                 registry: Registry) -> None:
     """Add the plugin's demo objects. Must be idempotent: the demo is loaded
     again over an existing demo database.
 
     :param organisation: A demo organisation.
     :param platform: The platform root (organisations, users).
     :param users: The demo users by login (``"ivanov"``, ``"admin.vodokanal"``...).
+    :param registry: Pyramid's registry; ``registry.lk`` holds the declared
+        roles and content types (e.g. for ``grant_role`` to a demo staff member).
 
     **When:** at ``lk demo`` (and ``lk serve``/``make run`` with
     ``lk.demo = true``), once per demo organisation, after its plugins are

@@ -84,5 +84,5 @@ def load_demo(platform, registry):
     for slug in [o["slug"] for o in ORGANISATIONS]:
         org = platform.organisations[slug]
         hooks = registry.lk.plugins.scoped(org.enabled_plugins)
-        hooks.lk_demo_data(organisation=org, platform=platform, users=users)
+        hooks.lk_demo_data(organisation=org, platform=platform, users=users, registry=registry)
     return users

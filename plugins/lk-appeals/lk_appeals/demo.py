@@ -13,14 +13,12 @@ import datetime as dt
 import functools
 import struct
 import zlib
-from types import SimpleNamespace
 
 from lk_platform.demo import DEMO_PASSWORD
 from lk_platform.model.users import create_user, grant_role
 from lk_platform.util.dates import utcnow
 from lk_platform.util.passwords import hash_password
 
-from .roles import ROLES
 from .routing import active_categories, open_appeal
 from .settings import appeal_settings
 from .uploads import Upload
@@ -68,7 +66,7 @@ def demo_png(width=64, height=48) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
-def _staff(organisation, platform):
+def _staff(organisation, platform, registry):
     """The top-level organisation's appeals specialist (sub-organisations use the parent's)."""
     top = organisation
     while top.parent_organisation is not None:
@@ -83,7 +81,7 @@ def _staff(organisation, platform):
         user.password_hash = _demo_hash()
         user.password_changed = user.created
     if "appeals_operator" not in top.staff.get(login, ()):
-        grant_role(top, user, "appeals_operator", _OWN_ROLES)
+        grant_role(top, user, "appeals_operator", registry)
     return user
 
 
@@ -104,17 +102,13 @@ def working_days_ago(calendar, now: dt.datetime, days: int) -> dt.datetime:
     return dt.datetime.combine(day, local.time(), tzinfo=calendar.tz).astimezone(dt.timezone.utc)
 
 
-#: What grant_role reads of a registry (``registry.lk.roles``, to check the
-#: role exists), made of the roles this plugin declares: the demo hook is
-#: given no registry.
-_OWN_ROLES = SimpleNamespace(lk=SimpleNamespace(roles={r.name: r for r in ROLES}))
 
 
-def load(organisation, platform, users):
+def load(organisation, platform, users, registry):
     folder = organisation.get("appeals")
     if folder is None or getattr(folder, "appeals_demo_loaded", False):
         return
-    staff = _staff(organisation, platform)
+    staff = _staff(organisation, platform, registry)
     categories = active_categories(organisation)
     for category in categories:
         if staff is not None and category.title.startswith("Ремонт"):

@@ -102,6 +102,6 @@ def lk_dashboard_widgets(request, organisation, accounts):
 
 
 @lk_platform.hookimpl
-def lk_demo_data(organisation, platform, users):
+def lk_demo_data(organisation, platform, users, registry):
     from .demo import load
-    load(organisation, platform, users)
+    load(organisation, platform, users, registry)

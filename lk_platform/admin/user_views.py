@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
 from urllib.parse import urlencode
 
 import colander
@@ -66,6 +65,7 @@ from lk_platform.model.users import (
 )
 from lk_platform.tenancy import urls
 from lk_platform.theming.themes import render
+from lk_platform.util.dates import timestamp
 from lk_platform.util.outbox import send_mail
 from lk_platform.util.paging import page_number
 from lk_platform.util.passwords import password_problems
@@ -396,7 +396,7 @@ def _recipient_localizer(request, user):
 def _send_link(scope, user, lifetime, subject, text):
     request = scope.request
     token = secrets.token_urlsafe(32)
-    scope.platform.reset_tokens[_digest(token)] = (user.login, time.time() + lifetime)
+    scope.platform.reset_tokens[_digest(token)] = (user.login, timestamp() + lifetime)
     where = scope.org if scope.org is not None else scope.platform
     link = urls.link(request, where, "reset", query={"token": token})  # never on the request's Host
     loc = _recipient_localizer(request, user)

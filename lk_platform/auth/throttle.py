@@ -9,10 +9,10 @@ when it expires; expired ones are pruned as new ones are written and by
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from lk_platform.model import expiry
+from lk_platform.util.dates import timestamp
 
 #: failures allowed before waiting starts, per login and per client address
 ACCOUNT_LIMIT = 5
@@ -58,7 +58,7 @@ def _key(kind, value):
 
 def wait_seconds(platform, login: str, address: str, now: float | None = None) -> int:
     """Seconds to wait before another attempt is allowed (0: go ahead)."""
-    now = time.time() if now is None else now
+    now = timestamp() if now is None else now
     longest = 0
     for kind, value, limit in (("login", login, ACCOUNT_LIMIT), ("addr", address, ADDRESS_LIMIT)):
         entry = platform.throttle.get(_key(kind, value))
@@ -70,7 +70,7 @@ def wait_seconds(platform, login: str, address: str, now: float | None = None) -
 
 
 def record_failure(platform, login: str, address: str, now: float | None = None):
-    now = time.time() if now is None else now
+    now = timestamp() if now is None else now
     for kind, value in (("login", login), ("addr", address)):
         if not value:
             continue
@@ -104,7 +104,7 @@ def allow_reset_mail(platform, target: str, address: str, per_login: int = RESET
     go. The answer and the writes depend only on the counts, never on whether
     the target exists: an address may ask ``per_address`` times per window,
     and a target gets at most ``per_login`` mails per window."""
-    now = time.time() if now is None else now
+    now = timestamp() if now is None else now
     address_key = _key("reset-addr", address)
     if _counted(platform, address_key, now) >= per_address:
         return False

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 
 from pyramid.httpexceptions import HTTPFound, HTTPSeeOther
 from pyramid.i18n import get_localizer
@@ -21,7 +20,7 @@ from lk_platform.model.platform import Platform, get_platform
 from lk_platform.model.users import normalise_login
 from lk_platform.plugins.notify import notify
 from lk_platform.tenancy import urls
-from lk_platform.util.dates import utcnow
+from lk_platform.util.dates import timestamp, utcnow
 from lk_platform.util.outbox import send_mail
 from lk_platform.util.passwords import hash_password, needs_rehash, password_problems, verify_password
 
@@ -156,7 +155,7 @@ def forgot(context, request):
         deliver = reachable and allowed
         token = secrets.token_urlsafe(32)
         digest = _digest(token)
-        now = time.time()
+        now = timestamp()
         if deliver:
             expiry.put(platform, RESET_STORE, digest, (user.login, now + RESET_LIFETIME), now)
         else:   # what put does besides storing
@@ -175,7 +174,7 @@ def reset(context, request):
     token = request.params.get("token", "")[:100]
     entry = platform.reset_tokens.get(_digest(token)) if token else None
     loc = get_localizer(request)
-    if entry is None or entry[1] < time.time():
+    if entry is None or entry[1] < timestamp():
         request.response.status = 400
         return {"invalid": True, "errors": [], "token": "", "page_title": _("Новый пароль")}
     login_name = entry[0]

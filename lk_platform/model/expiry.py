@@ -24,10 +24,11 @@ the next :func:`prune_all`).
 from __future__ import annotations
 
 import random
-import time
 from itertools import islice
 
 from BTrees.OOBTree import OOBTree, OOTreeSet
+
+from lk_platform.util.dates import timestamp
 
 #: expired entries removed by each write to a store
 PRUNE_BATCH = 8
@@ -84,7 +85,7 @@ def prune_some(platform, name: str, now: float | None = None, limit: int = PRUNE
     index = index_of(platform, name)
     if index is None:
         return 0
-    now = time.time() if now is None else now
+    now = timestamp() if now is None else now
     try:
         oldest = index.minKey()[0]
     except ValueError:   # empty (len() of a BTree would walk all of it)
@@ -113,7 +114,7 @@ def prune_some(platform, name: str, now: float | None = None, limit: int = PRUNE
 def prune_all(platform, now: float | None = None) -> dict:
     """Remove every expired entry of every store and (re)build the indexes.
     Returns ``{store name: entries removed}``. A scan: for ``lk prune``."""
-    now = time.time() if now is None else now
+    now = timestamp() if now is None else now
     if getattr(platform, "expiry", None) is None:
         platform.expiry = OOBTree()
     removed = {}
@@ -145,6 +146,6 @@ def prune_all(platform, now: float | None = None) -> dict:
 
 def expired_count(platform, name: str, now: float | None = None) -> int:
     """How many entries of a store have expired (a scan: for tests and reports)."""
-    now = time.time() if now is None else now
+    now = timestamp() if now is None else now
     return sum(1 for value in getattr(platform, name).values()
                if (expires_of(value) or float("inf")) < now)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from dataclasses import dataclass
 
 from lk_platform.model import expiry
+from lk_platform.util.dates import timestamp
 
 SESSION_KEY = "lk.login"
 #: an absolute lifetime; idle expiry is the cookie's max_age
@@ -40,7 +40,7 @@ def start(request, platform, login: str) -> str:
     server-side entry."""
     request.session.invalidate()
     token = secrets.token_urlsafe(32)
-    now = time.time()
+    now = timestamp()
     expiry.put(platform, "login_sessions", digest(token), LoginSession(login, now, request.client_addr or ""), now)
     request.session[SESSION_KEY] = token
     request.session.new_csrf_token()
@@ -60,7 +60,7 @@ def lookup(request, platform):
     if not token or not isinstance(token, str):
         return None
     entry = platform.login_sessions.get(digest(token))
-    if entry is None or time.time() - entry.created > LIFETIME:
+    if entry is None or timestamp() - entry.created > LIFETIME:
         return None
     return entry
 
@@ -68,7 +68,7 @@ def lookup(request, platform):
 def end_all_for(platform, login: str):
     """Log a user out everywhere (blocked, password changed). A scan, but a
     rare staff action over a table that expired entries are pruned from."""
-    now = time.time()
+    now = timestamp()
     for key, entry in list(platform.login_sessions.items()):
         if entry.login == login or now - entry.created > LIFETIME:
             expiry.remove(platform, "login_sessions", key)

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-import time
 
 import colander
 from pyramid.authorization import Allow
@@ -16,6 +15,7 @@ from lk_platform.model import sessions
 from lk_platform.model.content import Content
 from lk_platform.model.organisations import find_organisation
 from lk_platform.model.stamps import touch, touch_access
+from lk_platform.util.dates import timestamp
 from lk_platform.util.passwords import hash_password, password_problems
 
 
@@ -40,7 +40,7 @@ class User(Content):
     # it; until then ``email`` (the old address) is the one resets go to.
     pending_email = ""
     pending_email_digest = ""   # sha256 of the confirmation token (the token is only mailed)
-    pending_email_expires = 0.0  # time.time() after which the token is refused
+    pending_email_expires = 0.0  # unix seconds (util.dates.timestamp) after which the token is refused
 
     @property
     def login(self):
@@ -71,7 +71,7 @@ class User(Content):
 
     @property
     def pending_email_live(self) -> bool:
-        return bool(self.pending_email and self.pending_email_digest) and self.pending_email_expires >= time.time()
+        return bool(self.pending_email and self.pending_email_digest) and self.pending_email_expires >= timestamp()
 
     @property
     def display_title(self):
@@ -223,7 +223,7 @@ def request_email_change(user, address: str, lifetime: int = EMAIL_CONFIRM_LIFET
     token = secrets.token_urlsafe(32)
     user.pending_email = address
     user.pending_email_digest = token_digest(token)
-    user.pending_email_expires = time.time() + lifetime
+    user.pending_email_expires = timestamp() + lifetime
     return token
 
 

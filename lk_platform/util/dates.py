@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from zoneinfo import ZoneInfo
 
 DEFAULT_TZ = ZoneInfo("Europe/Moscow")
@@ -9,6 +10,12 @@ DEFAULT_TZ = ZoneInfo("Europe/Moscow")
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def timestamp() -> float:
+    """Unix seconds now: the one clock of the stores that expire (sessions,
+    tokens, throttles). Tests pin it with time-machine."""
+    return time.time()
 
 
 def org_tz(organisation):

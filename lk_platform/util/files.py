@@ -14,7 +14,6 @@ import json
 import os
 import re
 import tempfile
-import time
 import unicodedata
 import zipfile
 from urllib.parse import quote
@@ -27,7 +26,7 @@ from ZODB.blob import Blob
 from ZODB.interfaces import IBlobStorage
 
 from lk_platform.i18n import _
-from lk_platform.util.dates import utcnow
+from lk_platform.util.dates import timestamp, utcnow
 
 #: content type -> (magic test, usual extension)
 _SIGNATURES = (
@@ -279,7 +278,7 @@ class UploadTmpStore:
         return None
 
     def _sweep(self):
-        cutoff = time.time() - TMP_LIFETIME
+        cutoff = timestamp() - TMP_LIFETIME
         try:
             names = os.listdir(self.folder)
         except OSError:

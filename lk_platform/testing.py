@@ -136,6 +136,26 @@ def copy_demo(template, var):
         shutil.copytree(os.path.join(template, "blobs"), os.path.join(var, "blobs"), dirs_exist_ok=True)
 
 
+def settings_with_demo_copy(tmp_path, request):
+    """``lk_settings`` for a plugin's tests: a test that uses ``lk_demo`` gets
+    a copy of the session's demo database rather than loading it again (the
+    same data, without hashing the demo passwords for every test). Opt in
+    from the plugin's conftest, with :func:`demo_from_copy`::
+
+        lk_settings = pytest.fixture(name="lk_settings")(settings_with_demo_copy)
+        lk_demo = pytest.fixture(name="lk_demo")(demo_from_copy)
+    """
+    settings = make_settings(tmp_path)
+    if "lk_demo" in request.fixturenames:
+        copy_demo(request.getfixturevalue("lk_demo_template"), _storage_dir(settings))
+    return settings
+
+
+def demo_from_copy(lk_app):
+    """``lk_demo`` with :func:`settings_with_demo_copy`: the app, its database already the demo."""
+    return lk_app
+
+
 @pytest.fixture
 def lk_demo_copy(lk_settings, lk_demo_template):
     """Like ``lk_demo`` (an app with the demo data in its own FileStorage)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from lk_platform.testing import DB, Browser, copy_demo, mail_files, make_settings
+from lk_platform.testing import DB, Browser, demo_from_copy, mail_files, settings_with_demo_copy
 
 
 def make_jpeg(width=32, height=24, color=(200, 80, 40)) -> bytes:
@@ -80,23 +80,9 @@ class Appeals:
         return out
 
 
-@pytest.fixture
-def lk_settings(tmp_path, request):
-    """The core's settings. A test that uses the demo gets a copy of the
-    session's demo database (``lk_demo_template``) rather than loading it
-    again: the same data, without hashing the demo passwords for every test."""
-    settings = make_settings(tmp_path)
-    if "lk_demo" in request.fixturenames:
-        copy_demo(request.getfixturevalue("lk_demo_template"), tmp_path / "var")
-    return settings
-
-
-
-
-@pytest.fixture
-def lk_demo(lk_app):
-    """The demo, already in the copied database."""
-    return lk_app
+# Tests that use the demo get a copy of the session's demo database (lk_platform.testing).
+lk_settings = pytest.fixture(name="lk_settings")(settings_with_demo_copy)
+lk_demo = pytest.fixture(name="lk_demo")(demo_from_copy)
 
 
 @pytest.fixture

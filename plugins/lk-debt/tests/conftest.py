@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from lk_debt.money import rub
-from lk_platform.testing import DB, Browser, copy_demo, make_settings, running_app
+from lk_platform.testing import DB, Browser, copy_demo, demo_from_copy, make_settings, running_app, settings_with_demo_copy
 
 ACC1 = "/o/vodokanal/accounts/1000001/"     # ivanov's
 ACC2 = "/o/vodokanal/accounts/1000002/"     # petrova's
@@ -62,23 +62,9 @@ class Debt:
     rub = staticmethod(lambda k: rub(k))
 
 
-@pytest.fixture
-def lk_settings(tmp_path, request):
-    """The core's settings. A test that uses the demo gets a copy of the
-    session's demo database (``lk_demo_template``) rather than loading it
-    again: the same data, without hashing the demo passwords for every test."""
-    settings = make_settings(tmp_path)
-    if "lk_demo" in request.fixturenames:
-        copy_demo(request.getfixturevalue("lk_demo_template"), tmp_path / "var")
-    return settings
-
-
-
-
-@pytest.fixture
-def lk_demo(lk_app):
-    """The demo, already in the copied database."""
-    return lk_app
+# Tests that use the demo get a copy of the session's demo database (lk_platform.testing).
+lk_settings = pytest.fixture(name="lk_settings")(settings_with_demo_copy)
+lk_demo = pytest.fixture(name="lk_demo")(demo_from_copy)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from lk_meters.meters import meters_folder, note_building
 from lk_meters.models import Meter
 from lk_meters.readings import record
-from lk_platform.testing import copy_demo, make_settings
+from lk_platform.testing import demo_from_copy, settings_with_demo_copy
 from lk_platform.util import periods
 
 
@@ -75,20 +75,6 @@ def kit():
     return KIT
 
 
-@pytest.fixture
-def lk_settings(tmp_path, request):
-    """The core's settings. A test that uses the demo gets a copy of the
-    session's demo database (``lk_demo_template``) rather than loading it
-    again: the same data, without hashing the demo passwords for every test."""
-    settings = make_settings(tmp_path)
-    if "lk_demo" in request.fixturenames:
-        copy_demo(request.getfixturevalue("lk_demo_template"), tmp_path / "var")
-    return settings
-
-
-
-
-@pytest.fixture
-def lk_demo(lk_app):
-    """The demo, already in the copied database."""
-    return lk_app
+# Tests that use the demo get a copy of the session's demo database (lk_platform.testing).
+lk_settings = pytest.fixture(name="lk_settings")(settings_with_demo_copy)
+lk_demo = pytest.fixture(name="lk_demo")(demo_from_copy)

@@ -8,11 +8,10 @@ not all write to the database.
 """
 from __future__ import annotations
 
-import time
-
 from lk_platform.caching.rendercache import Until
 from lk_platform.model.folders import FAMILY
 from lk_platform.model.stamps import changes
+from lk_platform.util.dates import timestamp
 
 from .audience import account_tokens
 from .models import CONTAINER, URGENT, ReadMarks  # ReadMarks: stored ones are pickled under this module's path
@@ -104,4 +103,4 @@ def depends(folder, login):
     appears, or expires, on time)."""
     marks = read_marks(folder)
     return [changes(folder), marks.counter(login) if marks is not None else folder,
-            Until(int(time.time()) // 60 * 60 + 60)]
+            Until(int(timestamp()) // 60 * 60 + 60)]
